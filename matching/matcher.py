@@ -1,0 +1,238 @@
+"""The Matcher estimator: fit / add / update / remove / query over a blended, explainable score."""
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import encode, scoring
+from .explain import build_explanation
+from .postings import Channel, Grow
+from .store import DocStore, FILTER_FIELDS
+from .text import normalize
+
+try:
+    from tqdm import tqdm
+except ImportError:  # pragma: no cover
+    tqdm = None
+
+
+def id_key(doc_id) -> tuple:
+    """Sort key that orders int ids before str ids, each naturally."""
+    return (0, doc_id, "") if isinstance(doc_id, int) else (1, 0, str(doc_id))
+
+
+@dataclass
+class Match:
+    """One ranked match: id, blended score, its weighted components and (optionally) why."""
+
+    id: object
+    score: float
+    components: dict
+    explanation: dict | None = None
+    document: dict | None = field(default=None, repr=False)
+
+    def to_dict(self) -> dict:
+        """JSON-ready form."""
+        return {"id": self.id, "score": self.score, "components": self.components,
+                "explanation": self.explanation}
+
+
+class Matcher:
+    """Demand↔result matcher (scikit-learn style: params in __init__, learned state ends in ``_``)."""
+
+    def __init__(self, weights: dict | None = None, k1: float = 1.2, b: float = 0.75,
+                 char_max_df: float = 0.2, rerank_depth: int = 100, fuzzy_threshold: float = 70.0,
+                 workers: int = 1, chunk_size: int = 2000, progress: bool = False):
+        self.weights = weights
+        self.k1, self.b, self.char_max_df = k1, b, char_max_df
+        self.rerank_depth, self.fuzzy_threshold = rerank_depth, fuzzy_threshold
+        self.workers, self.chunk_size, self.progress = workers, chunk_size, progress
+
+    # -- life-cycle -----------------------------------------------------------------------
+    @property
+    def weights_(self) -> dict:
+        """Effective blend weights (defaults overridden by ``weights``)."""
+        return {**scoring.DEFAULT_WEIGHTS, **(self.weights or {})}
+
+    def fit(self, docs: Iterable) -> "Matcher":
+        """Index a corpus (any iterable of documents, streamed in chunks); returns self."""
+        self.store_ = DocStore()
+        self.slot_of_: dict = {}
+        words, chars = encode.CsrBuilder(), encode.CsrBuilder()
+        bar = tqdm(desc="indexing", unit="doc", file=sys.stderr, disable=not self.progress) if tqdm else None
+        for wchunk, cchunk in encode.encode_corpus(self._chunks(docs), self.workers):
+            words.append(*wchunk)
+            cchunk_len = len(cchunk[3])
+            chars.append(*cchunk)
+            if bar is not None:
+                bar.update(cchunk_len)
+        if bar is not None:
+            bar.close()
+        self.word_ = Channel(self.k1, self.b).fit_csr(*words.finish())
+        del words
+        self.char_ = Channel(self.k1, self.b, self.char_max_df).fit_csr(*chars.finish())
+        self.alive_ = Grow.wrap(np.ones(len(self.store_), dtype=np.bool_), False)
+        return self
+
+    def _chunks(self, docs: Iterable):
+        """Coerce, store and yield analysis texts in chunks (runs in the feeding thread)."""
+        chunk = []
+        for raw in docs:
+            doc = encode.as_document(raw)
+            if doc["id"] in self.slot_of_:
+                raise ValueError(f"duplicate document id {doc['id']!r}")
+            self.slot_of_[doc["id"]] = self.store_.append(doc)
+            chunk.append(encode.analysis_text(doc))
+            if len(chunk) >= self.chunk_size:
+                yield chunk
+                chunk = []
+        if chunk:
+            yield chunk
+
+    def add(self, doc) -> "Matcher":
+        """Make one new document matchable at once (no refit)."""
+        doc = encode.as_document(doc)
+        if doc["id"] in self.slot_of_:
+            raise ValueError(f"document {doc['id']!r} already indexed; use update()")
+        slot = self.store_.append(doc)
+        self.slot_of_[doc["id"]] = slot
+        words, chars = encode.analyze(encode.analysis_text(doc))
+        self.word_.add(slot, words)
+        self.char_.add(slot, chars)
+        self.alive_.resize(slot + 1)
+        self.alive_.buf[slot] = True
+        if len(self.word_.delta) > max(2000, len(self.store_) // 20):
+            self.compact()
+        return self
+
+    def remove(self, doc_id) -> "Matcher":
+        """Drop one document from the index."""
+        slot = self.slot_of_.pop(doc_id)
+        words, chars = encode.analyze(encode.analysis_text(self.store_.get(slot)))
+        self.word_.remove(slot, words)
+        self.char_.remove(slot, chars)
+        self.alive_.buf[slot] = False
+        self.store_.drop(slot)
+        return self
+
+    def update(self, doc) -> "Matcher":
+        """Replace a document (or add it when unknown)."""
+        doc = encode.as_document(doc)
+        if doc["id"] in self.slot_of_:
+            self.remove(doc["id"])
+        return self.add(doc)
+
+    def compact(self) -> "Matcher":
+        """Fold recently added documents into the main index segment."""
+        n = len(self.store_)
+        self.word_.compact(n, self.alive_.a)
+        self.char_.compact(n, self.alive_.a)
+        return self
+
+    def __len__(self) -> int:
+        return len(self.slot_of_)
+
+    def __contains__(self, doc_id) -> bool:
+        return doc_id in self.slot_of_
+
+    def get(self, doc_id) -> dict:
+        """The stored document with this id."""
+        return self.store_.get(self.slot_of_[doc_id])
+
+    # -- querying -------------------------------------------------------------------------
+    def _mask(self, filters: dict | None, exclude) -> np.ndarray:
+        """Alive slots passing the filters (applied before top-k)."""
+        mask = self.alive_.a.copy()
+        for name, value in (filters or {}).items():
+            if name not in FILTER_FIELDS:
+                raise ValueError(f"unknown filter {name!r}; use one of {FILTER_FIELDS}")
+            mask &= self.store_.filter_mask(name, value)
+        if exclude is not None and exclude in self.slot_of_:
+            mask[self.slot_of_[exclude]] = False
+        return mask
+
+    def _first_stage(self, words, chars, mask) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Channel scores scaled to the best masked candidate, and the candidate slots."""
+        n, w = len(self.store_), self.weights_
+        sw, sc = self.word_.score(words, n), self.char_.score(chars, n)
+        sw[~mask] = 0
+        sc[~mask] = 0
+        mw, mc = float(sw.max(initial=0)), float(sc.max(initial=0))
+        sw *= w["word"] / mw if mw > 0 else 0.0
+        sc *= w["char"] / mc if mc > 0 else 0.0
+        first = sw + sc
+        k = self.rerank_depth
+        nz = np.flatnonzero(first > 0)
+        if len(nz) > k:
+            kth = np.partition(first[nz], len(nz) - k)[len(nz) - k]
+            nz = nz[first[nz] >= kth]
+        return sw, sc, nz
+
+    def _query_doc(self, q) -> dict:
+        """A query as a document: plain text, or a (possibly id-less) document."""
+        if isinstance(q, str):
+            return {"id": None, "title": "", "text": q, "keywords": []}
+        return encode.as_document(q, require_id=False)
+
+    def _score_slot(self, qdoc, qtext, sw, sc, slot) -> tuple:
+        """Blended score of one candidate with its components, keyword pairs and notes."""
+        w, doc = self.weights_, self.store_.get(slot)
+        pairs = scoring.keyword_pairs(qtext, qdoc.get("keywords", []), doc["keywords"], self.fuzzy_threshold)
+        struct, notes = scoring.structured_fit(qdoc, doc)
+        comp = {"word": float(sw[slot]), "char": float(sc[slot]),
+                "keywords": w["keywords"] * scoring.keyword_score(pairs, doc["keywords"]),
+                "title": w["title"] * scoring.title_score(normalize(qtext), doc["title"]),
+                "structured": w["structured"] * struct}
+        return round(sum(comp.values()), 6), doc, comp, pairs, notes, slot
+
+    def query(self, q, top: int = 10, filters: dict | None = None, explain: bool = True) -> list[Match]:
+        """Rank indexed documents for a text or a document; best first, ties broken by id."""
+        qdoc = self._query_doc(q)
+        qtext = encode.analysis_text(qdoc)
+        words, chars = encode.analyze(qtext)
+        sw, sc, cand = self._first_stage(words, chars, self._mask(filters, qdoc.get("id")))
+        scored = [self._score_slot(qdoc, qtext, sw, sc, slot) for slot in cand.tolist()]
+        scored.sort(key=lambda s: (-s[0], id_key(s[1]["id"])))
+        out = []
+        for score, doc, comp, pairs, notes, slot in scored[:top]:
+            exp = build_explanation(self, qdoc, words, slot, doc, pairs, notes) if explain else None
+            out.append(Match(doc["id"], score, {k: round(v, 6) for k, v in comp.items()}, exp, doc))
+        return out
+
+    def explain(self, q, doc_id) -> Match:
+        """Score and explanation of one document for ``q``, whether or not it ranks in the top."""
+        qdoc = self._query_doc(q)
+        qtext = encode.analysis_text(qdoc)
+        words, chars = encode.analyze(qtext)
+        sw, sc, _ = self._first_stage(words, chars, self._mask(None, qdoc.get("id")))
+        score, doc, comp, pairs, notes, slot = self._score_slot(qdoc, qtext, sw, sc, self.slot_of_[doc_id])
+        exp = build_explanation(self, qdoc, words, slot, doc, pairs, notes)
+        return Match(doc["id"], score, {k: round(v, 6) for k, v in comp.items()}, exp, doc)
+
+    def get_params(self) -> dict:
+        """Constructor parameters (scikit-learn style)."""
+        return {k: getattr(self, k) for k in ("weights", "k1", "b", "char_max_df", "rerank_depth",
+                                              "fuzzy_threshold", "workers", "chunk_size", "progress")}
+
+    def set_params(self, **params) -> "Matcher":
+        """Change constructor parameters (takes effect at the next fit for index parameters)."""
+        for k, v in params.items():
+            if k not in self.get_params():
+                raise ValueError(f"unknown parameter {k!r}")
+            setattr(self, k, v)
+        return self
+
+    # -- persistence ----------------------------------------------------------------------
+    def save(self, path) -> None:
+        """Write the fitted index to a directory (versioned format, atomic switch-over)."""
+        from .store import save_matcher
+        save_matcher(self, path)
+
+    @classmethod
+    def load(cls, path) -> "Matcher":
+        """Read an index written by ``save``."""
+        from .store import load_matcher
+        return load_matcher(cls, path)

@@ -1,0 +1,205 @@
+"""One BM25 channel: a term-major inverted index on scipy sparse arrays plus a small delta segment.
+
+The main segment is a docs × terms CSC matrix of raw term frequencies (so each term's postings
+are contiguous); documents added after ``fit`` live in a doc-major delta segment until the next
+compaction.  Document frequencies, the alive count and the total length are kept exact on every
+add/remove, and idf and length normalization are applied at query time, so an updated index
+scores exactly like one refitted on the same documents.
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+import scipy.sparse as sp
+
+TF_MAX = np.iinfo(np.uint16).max
+
+
+class Grow:
+    """A numpy array with amortized O(1) append and resize."""
+
+    def __init__(self, dtype, fill=0):
+        self.fill = fill
+        self.buf = np.full(16, fill, dtype=dtype)
+        self.size = 0
+
+    def resize(self, size: int) -> None:
+        """Grow (never shrink) to ``size`` elements, padding with the fill value."""
+        if size > len(self.buf):
+            new = np.full(max(size, 2 * len(self.buf)), self.fill, dtype=self.buf.dtype)
+            new[: self.size] = self.buf[: self.size]
+            self.buf = new
+        self.size = max(self.size, size)
+
+    @property
+    def a(self) -> np.ndarray:
+        """The live part of the array (a view)."""
+        return self.buf[: self.size]
+
+    @classmethod
+    def wrap(cls, arr: np.ndarray, fill=0) -> "Grow":
+        """A Grow holding ``arr``."""
+        g = cls(arr.dtype, fill)
+        g.buf, g.size = arr.copy() if not arr.flags.writeable else arr, len(arr)
+        return g
+
+
+class Channel:
+    """BM25 (Lucene idf) over one kind of token, with exact incremental statistics."""
+
+    def __init__(self, k1: float = 1.2, b: float = 0.75, max_df: float = 1.0):
+        self.k1, self.b, self.max_df = k1, b, max_df
+        self.vocab: dict[str, int] = {}
+        self.df = Grow(np.int32)
+        self.pruned = Grow(np.bool_, False)
+        self.dl = Grow(np.float32)
+        self.main = sp.csc_matrix((0, 0), dtype=np.uint16)
+        self.delta: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._delta_csr = None
+        self.n_alive = 0
+        self.total_len = 0.0
+        self._norm = None
+
+    # -- building -------------------------------------------------------------------------
+    def term_ids(self, terms, grow: bool) -> np.ndarray:
+        """Ids of ``terms``; unknown terms get new ids when ``grow`` else are dropped."""
+        if grow:
+            v = self.vocab
+            ids = [v.setdefault(t, len(v)) for t in terms]
+            self.df.resize(len(v))
+            self.pruned.resize(len(v))
+            return np.asarray(ids, dtype=np.int32)
+        return np.asarray([i for i in map(self.vocab.get, terms) if i is not None], dtype=np.int32)
+
+    def fit_csr(self, indptr, indices, data, vocab: dict[str, int]) -> "Channel":
+        """Fit from a doc-major CSR of term counts whose columns follow ``vocab``."""
+        n_docs = len(indptr) - 1
+        self.vocab = vocab
+        X = sp.csr_matrix((data, indices, indptr), shape=(n_docs, len(vocab)))
+        self.df = Grow.wrap(np.bincount(indices, minlength=len(vocab)).astype(np.int32))
+        self.dl = Grow.wrap(np.asarray(X.sum(axis=1), dtype=np.float32).ravel())
+        self.n_alive, self.total_len = n_docs, float(self.dl.a.sum(dtype=np.float64))
+        # near-universal terms cost time, not rank: drop their postings (big corpora only)
+        pruned = self.df.a > max(self.max_df * n_docs, 50)
+        self.pruned = Grow.wrap(pruned, False)
+        if pruned.any():
+            X.data[pruned[X.indices]] = 0
+            X.eliminate_zeros()
+        del indices, data
+        self.main = X.tocsc()
+        self.delta, self._delta_csr, self._norm = {}, None, None
+        return self
+
+    def add(self, idx: int, terms: list[str]) -> None:
+        """Index document slot ``idx`` with its tokens (new terms extend the vocabulary)."""
+        counts = Counter(terms)
+        ids = self.term_ids(list(counts), grow=True)
+        tf = np.minimum(np.fromiter(counts.values(), np.int64, len(counts)), TF_MAX).astype(np.uint16)
+        self.delta[idx] = (ids, tf)
+        np.add.at(self.df.buf, ids, 1)
+        self.dl.resize(idx + 1)
+        self.dl.buf[idx] = len(terms)
+        self.n_alive += 1
+        self.total_len += len(terms)
+        self._delta_csr, self._norm = None, None
+
+    def remove(self, idx: int, terms: list[str]) -> None:
+        """Forget slot ``idx`` (its tokens are needed to update document frequencies)."""
+        if idx in self.delta:
+            ids, _ = self.delta.pop(idx)
+        else:
+            ids = self.term_ids(list(dict.fromkeys(terms)), grow=False)
+        np.subtract.at(self.df.buf, ids, 1)
+        self.n_alive -= 1
+        self.total_len -= float(self.dl.buf[idx])
+        self._delta_csr, self._norm = None, None
+
+    def compact(self, n_slots: int, alive: np.ndarray) -> None:
+        """Merge the delta segment into the main one (dead slots keep empty rows)."""
+        if not self.delta:
+            return
+        main = self.main.tocsr()
+        main.resize((n_slots, len(self.vocab)))
+        d = self._delta_matrix(n_slots)
+        main = main + d
+        self.main = main.tocsc()
+        self.main.sort_indices()
+        self.delta, self._delta_csr = {}, None
+
+    # -- scoring --------------------------------------------------------------------------
+    def _delta_matrix(self, n_slots: int) -> sp.csr_matrix:
+        """The delta segment as a doc-major CSR over all slots."""
+        rows = sorted(self.delta)
+        indptr = np.zeros(n_slots + 1, dtype=np.int64)
+        for r in rows:
+            indptr[r + 1] = len(self.delta[r][0])
+        np.cumsum(indptr, out=indptr)
+        ind = np.concatenate([self.delta[r][0] for r in rows]) if rows else np.zeros(0, np.int32)
+        dat = np.concatenate([self.delta[r][1] for r in rows]) if rows else np.zeros(0, np.uint16)
+        return sp.csr_matrix((dat, ind, indptr), shape=(n_slots, len(self.vocab)))
+
+    def norm(self) -> np.ndarray:
+        """Per-slot BM25 length term k1·(1 − b + b·dl/avgdl), cached until the index changes."""
+        if self._norm is None:
+            avgdl = self.total_len / self.n_alive if self.n_alive else 1.0
+            self._norm = (self.k1 * (1 - self.b) + (self.k1 * self.b / max(avgdl, 1e-9)) * self.dl.a).astype(np.float32)
+        return self._norm
+
+    def idf(self, ids: np.ndarray) -> np.ndarray:
+        """Lucene BM25 idf of term ids under the current statistics."""
+        df = self.df.buf[ids].astype(np.float64)
+        return np.log1p((self.n_alive - df + 0.5) / (df + 0.5)).astype(np.float32)
+
+    def query_terms(self, terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Known, unpruned query term ids with their query weights (idf × query tf)."""
+        counts = Counter(terms)
+        ids, qtf = [], []
+        for t, c in counts.items():
+            i = self.vocab.get(t)
+            if i is not None and self.df.buf[i] > 0 and not self.pruned.buf[i]:
+                ids.append(i)
+                qtf.append(c)
+        ids = np.asarray(ids, dtype=np.int32)
+        if not len(ids):
+            return ids, np.zeros(0, np.float32)
+        return ids, self.idf(ids) * (1.0 + np.log(np.asarray(qtf, dtype=np.float32)))
+
+    def score(self, terms: list[str], n_slots: int) -> np.ndarray:
+        """Dense BM25 scores of every slot for a tokenized query."""
+        out = np.zeros(n_slots, dtype=np.float32)
+        ids, w = self.query_terms(terms)
+        if not len(ids):
+            return out
+        norm, k1p1 = self.norm(), np.float32(self.k1 + 1)
+        M = self.main
+        n_main_terms = M.shape[1]
+        for t, wt in zip(ids.tolist(), w.tolist()):
+            if t >= n_main_terms:
+                continue
+            s, e = M.indptr[t], M.indptr[t + 1]
+            if s == e:
+                continue
+            docs = M.indices[s:e]
+            tf = M.data[s:e].astype(np.float32)
+            out[docs] += (wt * k1p1) * tf / (tf + norm[docs])
+        if self.delta:
+            if self._delta_csr is None or self._delta_csr.shape != (n_slots, len(self.vocab)):
+                self._delta_csr = self._delta_matrix(n_slots)
+            sub = self._delta_csr[:, ids].tocoo()
+            tf = sub.data.astype(np.float32)
+            np.add.at(out, sub.row, w[sub.col] * k1p1 * tf / (tf + norm[sub.row]))
+        return out
+
+    def contributions(self, terms: list[str], slot: int, doc_terms: list[str]) -> dict[str, float]:
+        """Per-term BM25 contribution of the query to one document (for explanations)."""
+        ids, w = self.query_terms(terms)
+        inv = {self.vocab[t]: t for t in set(terms) if t in self.vocab}
+        dtf = Counter(doc_terms)
+        norm = self.norm()[slot]
+        out = {}
+        for i, wt in zip(ids.tolist(), w.tolist()):
+            tf = dtf.get(inv[i], 0)
+            if tf:
+                out[inv[i]] = float(wt * (self.k1 + 1) * tf / (tf + norm))
+        return out
