@@ -1,0 +1,48 @@
+"""Enterprise technology demands (需求)."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import Money, db, enum_type
+from .enums import CooperationMode, DemandStatus, Visibility
+from .listing import ListingMixin
+
+
+class Demand(ListingMixin, db.Model):
+    """A technology demand posted by an enterprise."""
+
+    __tablename__ = "demands"
+    __table_args__ = (
+        sa.CheckConstraint("budget_min >= 0", name="budget_min_non_negative"),
+        sa.CheckConstraint("budget_max >= budget_min", name="budget_range_ordered"),
+        sa.CheckConstraint("trl_target BETWEEN 1 AND 9", name="trl_target_range"),
+        sa.Index("ix_demands_status_published_at", "status", "published_at"),
+    )
+
+    description: Mapped[str] = mapped_column(sa.Text)
+    summary: Mapped[str] = mapped_column(sa.String(500), default="")
+    budget_min: Mapped[float] = mapped_column(Money)
+    budget_max: Mapped[float] = mapped_column(Money)
+    deadline: Mapped[date]
+    cooperation_mode: Mapped[CooperationMode] = mapped_column(
+        enum_type(CooperationMode, "cooperation_mode")
+    )
+    trl_target: Mapped[int]
+    region: Mapped[str] = mapped_column(sa.String(80), default="")
+    visibility: Mapped[Visibility] = mapped_column(
+        enum_type(Visibility, "visibility"), default=Visibility.PUBLIC
+    )
+    status: Mapped[DemandStatus] = mapped_column(
+        enum_type(DemandStatus, "demand_status"), default=DemandStatus.DRAFT
+    )
+
+    @property
+    def is_published(self) -> bool:
+        """Visible in the public lists."""
+        return self.status is DemandStatus.PUBLISHED
+
+    def __repr__(self) -> str:
+        return f"<Demand {self.id} {self.status.value} {self.title!r}>"
