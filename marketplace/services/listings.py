@@ -1,0 +1,147 @@
+"""Rules shared by demands and results: text, field, keywords, numbers, ownership."""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from models import Field, User, db
+
+from .errors import FieldErrors, NotFound, PermissionDenied
+
+TITLE_MAX = 120
+TEXT_MAX = 10_000
+SUMMARY_MAX = 500
+REGION_MAX = 80
+KEYWORDS_MAX = 10
+KEYWORD_MAX_LEN = 30
+MONEY_MAX = 10_000_000  # 万元: one thousand billion yuan is beyond any listing
+_KEYWORD_SPLIT = re.compile(r"[,，、;；\n]+")
+
+
+def clean_text(data: Mapping, name: str, errors: FieldErrors, *, limit: int, required: bool = True) -> str:
+    """A stripped string of at most ``limit`` characters."""
+    raw = data.get(name)
+    text = "" if raw is None else str(raw).strip()
+    if required and not text:
+        errors.add(name, "此项必填。")
+    elif len(text) > limit:
+        errors.add(name, f"最多 {limit:,} 个字符（当前 {len(text):,}）。")
+    return text
+
+
+def clean_field(data: Mapping, errors: FieldErrors) -> str:
+    """A field code of the taxonomy."""
+    code = str(data.get("field") or "").strip()
+    if not code:
+        errors.add("field", "请选择技术领域。")
+    elif db.session.get(Field, code) is None:
+        errors.add("field", "未知的技术领域。")
+    return code
+
+
+def clean_keywords(data: Mapping, errors: FieldErrors) -> list[str]:
+    """A list (or a comma/顿号-separated string) of distinct keywords."""
+    raw = data.get("keywords") or []
+    if isinstance(raw, str):
+        raw = _KEYWORD_SPLIT.split(raw)
+    if not isinstance(raw, list) or not all(isinstance(k, str) for k in raw):
+        errors.add("keywords", "关键词应为字符串列表。")
+        return []
+    keywords: list[str] = []
+    for word in (k.strip() for k in raw):
+        if word and word.lower() not in (k.lower() for k in keywords):
+            keywords.append(word)
+    if len(keywords) > KEYWORDS_MAX:
+        errors.add("keywords", f"关键词最多 {KEYWORDS_MAX} 个。")
+    elif any(len(k) > KEYWORD_MAX_LEN for k in keywords):
+        errors.add("keywords", f"每个关键词最多 {KEYWORD_MAX_LEN} 个字符。")
+    return keywords
+
+
+def clean_number(data: Mapping, name: str, errors: FieldErrors, *, required: bool = True) -> float | None:
+    """A non-negative amount in 万元 (None when optional and empty)."""
+    raw = data.get(name)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if required:
+            errors.add(name, "此项必填。")
+        return None
+    if isinstance(raw, bool):
+        errors.add(name, "应为数字（万元）。")
+        return None
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        errors.add(name, "应为数字（万元）。")
+        return None
+    if value != value or value < 0:
+        errors.add(name, "不能为负数。")
+    elif value > MONEY_MAX:
+        errors.add(name, "金额过大。")
+    return round(value, 2)
+
+
+def clean_trl(data: Mapping, name: str, errors: FieldErrors) -> int | None:
+    """An integer technology readiness level 1–9."""
+    raw = data.get(name)
+    try:
+        value = int(str(raw).strip()) if not isinstance(raw, (bool, float)) else None
+    except (TypeError, ValueError):
+        value = None
+    if isinstance(raw, float) and raw.is_integer():
+        value = int(raw)
+    if value is None or not 1 <= value <= 9:
+        errors.add(name, "技术成熟度（TRL）应为 1–9 的整数。")
+        return None
+    return value
+
+
+def clean_date(data: Mapping, name: str, errors: FieldErrors) -> date | None:
+    """An ISO date (YYYY-MM-DD)."""
+    raw = data.get(name)
+    if isinstance(raw, date):
+        return raw
+    try:
+        return date.fromisoformat(str(raw).strip())
+    except (TypeError, ValueError):
+        errors.add(name, "日期格式应为 YYYY-MM-DD。" if raw else "此项必填。")
+        return None
+
+
+def clean_choice(enum_cls, data: Mapping, name: str, errors: FieldErrors):
+    """One code of ``enum_cls``."""
+    raw = data.get(name)
+    try:
+        return enum_cls(str(raw).strip())
+    except ValueError:
+        errors.add(name, "请选择有效的选项。" if raw else "此项必填。")
+        return None
+
+
+def merged(listing: Any, data: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    """The listing's current values overlaid with the submitted ones (for PATCH)."""
+    values = {}
+    for name in names:
+        if name in data:
+            values[name] = data[name]
+        elif listing is not None:
+            current = getattr(listing, "field_code" if name == "field" else name)
+            values[name] = current.value if hasattr(current, "value") else current
+    return values
+
+
+def require_owner(actor: User | None, listing: Any, can_see: bool) -> None:
+    """404 for what the actor may not see; 403 for what they see but do not own."""
+    if not can_see:
+        raise NotFound("内容不存在或无权查看。")
+    if actor is None or not listing.is_owned_by(actor):
+        raise PermissionDenied("只有发布机构可以修改此内容。")
+
+
+def get_listing(model: type, listing_id: int) -> Any:
+    """The row or NotFound."""
+    listing = db.session.get(model, listing_id)
+    if listing is None:
+        raise NotFound("内容不存在或无权查看。")
+    return listing
