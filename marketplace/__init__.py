@@ -1,0 +1,35 @@
+"""The InnoBridge Flask application."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Application factory: config → extensions → blueprints → errors → cli."""
+    from models import db
+
+    from . import cli, errors, security, templating
+    from .api import api_bp
+    from .config import load_config
+    from .extensions import csrf, limiter, migrate
+    from .views import register_views
+
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder="../templates", static_folder="static")
+    load_config(app, test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+
+    register_views(app)
+    csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with cookies
+    app.register_blueprint(api_bp)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,69 @@
+"""API: tokens, the caller, operator onboarding, organizations, the field taxonomy."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import current_app
+
+from models import Field, Role, TokenKind, db
+from ..extensions import limiter
+from ..services import accounts, sessions
+from . import api_bp, bearer_token, current_api_user, json_body, token_required
+from .serializers import iso, organization_json, user_json
+
+
+def _login_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+@api_bp.post("/tokens")
+@limiter.limit(_login_limit)
+def create_token():
+    """Exchange email and password for a bearer token."""
+    data = json_body()
+    user = accounts.authenticate(data.get("email"), data.get("password"))
+    hours = current_app.config["API_TOKEN_LIFETIME_HOURS"]
+    secret, row = sessions.issue_token(user, TokenKind.API, timedelta(hours=hours))
+    db.session.commit()
+    return {"token": secret, "expires_at": iso(row.expires_at)}, 201
+
+
+@api_bp.delete("/tokens/current")
+@token_required()
+def revoke_token():
+    """Revoke the token used for this request."""
+    sessions.revoke_token(bearer_token())
+    db.session.commit()
+    return "", 204
+
+
+@api_bp.get("/me")
+@token_required()
+def me():
+    """The caller's account and organization."""
+    return user_json(current_api_user())
+
+
+@api_bp.post("/users")
+@token_required(Role.ADMIN)
+def create_user():
+    """Operator onboarding of an account; the organization is found by name or created."""
+    user = accounts.create_user(current_api_user(), json_body())
+    db.session.commit()
+    return user_json(user), 201
+
+
+@api_bp.post("/organizations/<int:organization_id>/verify")
+@token_required()
+def verify_organization(organization_id: int):
+    """Mark an organization verified (operators; others get a 404)."""
+    organization = accounts.verify_organization(current_api_user(), organization_id)
+    db.session.commit()
+    return organization_json(organization)
+
+
+@api_bp.get("/fields")
+def fields():
+    """The field taxonomy."""
+    rows = db.session.scalars(db.select(Field).order_by(Field.sort_order, Field.code))
+    return {"items": [{"code": f.code, "name_zh": f.name_zh, "name_en": f.name_en} for f in rows]}

@@ -1,0 +1,103 @@
+"""API: demands and results (list with filters, create, read, patch, delete)."""
+from __future__ import annotations
+
+from flask import request
+
+from models import Role, db
+from ..services import browse, demands, results
+from . import api_bp, current_api_user, json_body, page_json, page_params, token_required
+from .serializers import demand_json, result_json
+
+
+def _listing_page(search, mine):
+    user = current_api_user()
+    page, per_page = page_params()
+    if request.args.get("mine") in ("1", "true") and user is not None:
+        return mine(user, page, per_page), user
+    return search(browse.ListingFilters.from_args(request.args), page, per_page), user
+
+
+@api_bp.get("/demands")
+def list_demands():
+    """Published demands (filters: q, field, region, trl_min, trl_max, cooperation_mode, status, sort; mine=1)."""
+    page, user = _listing_page(browse.search_demands, browse.my_demands)
+    return page_json(page, lambda d: demand_json(d, user))
+
+
+@api_bp.post("/demands")
+@token_required(Role.ENTERPRISE)
+def create_demand():
+    """Create a demand (a draft unless status is published)."""
+    user = current_api_user()
+    demand = demands.create_demand(user, json_body())
+    db.session.commit()
+    return demand_json(demand, user), 201
+
+
+@api_bp.get("/demands/<int:demand_id>")
+def get_demand(demand_id: int):
+    """One demand as the caller may see it."""
+    user = current_api_user()
+    return demand_json(demands.get_demand(user, demand_id), user)
+
+
+@api_bp.patch("/demands/<int:demand_id>")
+@token_required()
+def patch_demand(demand_id: int):
+    """Edit fields and/or move the status."""
+    user = current_api_user()
+    demand = demands.update_demand(user, demand_id, json_body())
+    db.session.commit()
+    return demand_json(demand, user)
+
+
+@api_bp.delete("/demands/<int:demand_id>")
+@token_required()
+def delete_demand(demand_id: int):
+    """Delete a draft."""
+    demands.delete_demand(current_api_user(), demand_id)
+    db.session.commit()
+    return "", 204
+
+
+@api_bp.get("/results")
+def list_results():
+    """Published results (filters: q, field, region, trl_min, trl_max, transfer_mode, sort; mine=1)."""
+    page, user = _listing_page(browse.search_results, browse.my_results)
+    return page_json(page, lambda r: result_json(r, user))
+
+
+@api_bp.post("/results")
+@token_required(Role.RESEARCHER)
+def create_result():
+    """Create a result (a draft unless status is published)."""
+    user = current_api_user()
+    result = results.create_result(user, json_body())
+    db.session.commit()
+    return result_json(result, user), 201
+
+
+@api_bp.get("/results/<int:result_id>")
+def get_result(result_id: int):
+    """One result."""
+    user = current_api_user()
+    return result_json(results.get_result(user, result_id), user)
+
+
+@api_bp.patch("/results/<int:result_id>")
+@token_required()
+def patch_result(result_id: int):
+    """Edit fields and/or move the status."""
+    user = current_api_user()
+    result = results.update_result(user, result_id, json_body())
+    db.session.commit()
+    return result_json(result, user)
+
+
+@api_bp.delete("/results/<int:result_id>")
+@token_required()
+def delete_result(result_id: int):
+    """Delete a draft."""
+    results.delete_result(current_api_user(), result_id)
+    db.session.commit()
+    return "", 204

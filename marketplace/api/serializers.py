@@ -1,0 +1,54 @@
+"""JSON shapes of the API's resources (field names fixed by API.md)."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from models import Demand, Organization, Result, User
+from ..services.demands import disclosure
+
+
+def iso(value) -> str | None:
+    """ISO 8601; datetimes are UTC with a Z."""
+    if isinstance(value, datetime):
+        return value.replace(microsecond=0).isoformat() + "Z"
+    return value.isoformat() if isinstance(value, date) else None
+
+
+def organization_json(org: Organization) -> dict:
+    return {"id": org.id, "name": org.name, "kind": org.kind.value, "region": org.region,
+            "verified": org.verified}
+
+
+def user_json(user: User) -> dict:
+    return {"id": user.id, "email": user.email, "display_name": user.display_name,
+            "role": user.role.value, "organization": organization_json(user.organization)}
+
+
+def demand_json(demand: Demand, viewer: User | None) -> dict:
+    """A demand as ``viewer`` may see it: anonymous hides the org, confidential the details."""
+    shown = disclosure(demand, viewer)
+    data = {
+        "id": demand.id, "title": demand.title, "summary": demand.summary, "field": demand.field_code,
+        "keywords": list(demand.keywords), "budget_min": demand.budget_min, "budget_max": demand.budget_max,
+        "deadline": iso(demand.deadline), "cooperation_mode": demand.cooperation_mode.value,
+        "trl_target": demand.trl_target, "region": demand.region, "visibility": demand.visibility.value,
+        "status": demand.status.value, "created_at": iso(demand.created_at),
+        "updated_at": iso(demand.updated_at), "published_at": iso(demand.published_at),
+        "organization": organization_json(demand.organization) if shown.organization else None,
+        "description": demand.description if shown.details else None,
+        "details_restricted": not shown.details,
+    }
+    return data
+
+
+def result_json(result: Result, viewer: User | None = None) -> dict:
+    return {
+        "id": result.id, "title": result.title, "abstract": result.abstract, "field": result.field_code,
+        "keywords": list(result.keywords), "trl": result.trl, "maturity": result.maturity.value,
+        "patents": [{"number": p.number, "status": p.status.value} for p in result.patents],
+        "transfer_modes": list(result.transfer_modes), "asking_price": result.asking_price,
+        "region": result.region, "status": result.status.value,
+        "organization": organization_json(result.organization),
+        "created_at": iso(result.created_at), "updated_at": iso(result.updated_at),
+        "published_at": iso(result.published_at),
+    }

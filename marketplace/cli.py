@@ -1,0 +1,55 @@
+"""Command line: ``flask --app wsgi seed``, ``create-admin`` (``db upgrade`` comes from Flask-Migrate)."""
+from __future__ import annotations
+
+import click
+
+from models import db
+from .services.errors import DomainError
+
+
+def init_app(app) -> None:
+    """Register the commands."""
+    app.cli.add_command(seed)
+    app.cli.add_command(create_admin)
+
+
+@click.command("seed")
+@click.option("--password", help="Password of the demo accounts (default: generated and printed).")
+@click.option("--synthetic", type=click.IntRange(min=0), default=0,
+              help="Also add N generated demands and N results (scale tests).")
+@click.option("--if-empty", is_flag=True, help="Only seed a database that has no accounts yet.")
+def seed(password: str | None, synthetic: int, if_empty: bool) -> None:
+    """Load the demo data idempotently through the services and print the demo accounts."""
+    from seeds.loader import database_is_empty, load_demo
+    from seeds.synthetic import load_synthetic
+
+    if if_empty and not database_is_empty():
+        click.echo("Database already has accounts; demo data not loaded (run `flask seed` to top it up).")
+        return
+    try:
+        report = load_demo(password)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error.message} {error.fields}") from error
+    click.echo(report.describe())
+    if synthetic:
+        added = load_synthetic(synthetic, progress=True)
+        click.echo(f"Synthetic data: {added} demands and {added} results added.")
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.password_option("--password", prompt="Password", help="The administrator's password.")
+def create_admin(email: str, password: str) -> None:
+    """Create a platform operator account."""
+    from .services.accounts import create_admin as create
+
+    try:
+        user = create(email, password)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
+        raise click.ClickException(details or error.message) from error
+    click.echo(f"Administrator {user.email} created.")

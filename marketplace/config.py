@@ -1,0 +1,91 @@
+"""Configuration: one class of safe defaults, then environment variables, then test_config.
+
+This is the only module that reads ``os.environ``.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+class Config:
+    """Safe defaults; every value may be overridden (see ``load_config``)."""
+
+    APP_ENV = "development"  # "production" refuses to start without SECRET_KEY
+    SECRET_KEY: str | None = None
+    SQLALCHEMY_DATABASE_URI: str | None = None  # default: SQLite file in instance/
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, Any] = {}
+    LOG_LEVEL = "INFO"
+
+    SESSION_COOKIE_NAME = "innobridge_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 12  # seconds; web sessions expire after 12 h
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
+    MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB of request body
+
+    API_TOKEN_LIFETIME_HOURS = 24 * 30
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_LOGIN = "10 per minute;100 per hour"
+    RATELIMIT_HEADERS_ENABLED = True
+    PER_PAGE = 20
+    MAX_PER_PAGE = 100
+
+
+# Unprefixed variables named in the README; everything else uses the INNOBRIDGE_ prefix.
+_PLAIN_ENV = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY": "SECRET_KEY",
+    "LOG_LEVEL": "LOG_LEVEL",
+    "APP_ENV": "APP_ENV",
+}
+
+
+def load_config(app, test_config: dict[str, Any] | None = None) -> None:
+    """Fill ``app.config`` from Config, then the environment, then ``test_config``."""
+    app.config.from_object(Config)
+    for env_name, key in _PLAIN_ENV.items():
+        if os.environ.get(env_name):
+            app.config[key] = os.environ[env_name]
+    app.config.from_prefixed_env("INNOBRIDGE")
+    if test_config:
+        app.config.update(test_config)
+
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalize_database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+        or f"sqlite:///{Path(app.instance_path) / 'innobridge.db'}"
+    )
+    engine_options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+    # Keep Chinese as-is in JSON columns so SQL LIKE search sees the characters.
+    engine_options.setdefault("json_serializer", lambda obj: json.dumps(obj, ensure_ascii=False))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _development_secret(app)
+    if app.config["APP_ENV"] == "production":
+        app.config["SESSION_COOKIE_SECURE"] = True
+    app.logger.setLevel(getattr(logging, str(app.config["LOG_LEVEL"]).upper(), logging.INFO))
+
+
+def normalize_database_url(url: str) -> str:
+    """Accept the common ``postgres://`` and ``postgresql://`` spellings; use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _development_secret(app) -> str:
+    """Generate once into instance/secret_key; refuse in production."""
+    if app.config["APP_ENV"] == "production":
+        raise RuntimeError("SECRET_KEY must be set in production (APP_ENV=production).")
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

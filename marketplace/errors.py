@@ -1,0 +1,61 @@
+"""Error pages and JSON error bodies (API.md: {"error": {code, message, fields}})."""
+from __future__ import annotations
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from models import db
+from .services.errors import DomainError
+
+_HTTP_CODES = {
+    400: "validation_error", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 415: "validation_error",
+    422: "validation_error", 429: "rate_limited",
+}
+_HTTP_MESSAGES = {
+    400: "请求格式不正确。", 401: "请先登录。", 403: "没有权限执行此操作。", 404: "页面或内容不存在。",
+    405: "不支持该请求方法。", 409: "当前状态不允许此操作。", 413: "请求内容过大。",
+    429: "请求过于频繁，请稍后再试。", 500: "服务器内部错误，我们已记录，请稍后再试。",
+}
+
+
+def wants_json() -> bool:
+    """API requests get JSON errors; pages get HTML."""
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, code: str, message: str, fields: dict | None = None):
+    """One error in the API's shape or as an error page."""
+    if wants_json():
+        body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+        return jsonify(body), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def init_app(app) -> None:
+    """Register the handlers."""
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        return error_response(error.status, error.code, error.message, error.fields)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return error_response(400, "csrf_failed", "表单已过期或来源不明，请刷新页面后重试。")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        message = _HTTP_MESSAGES.get(status, error.description or "")
+        response = error_response(status, _HTTP_CODES.get(status, "error"), message)
+        if status == 429 and error.get_response().headers.get("Retry-After"):
+            response[0].headers["Retry-After"] = error.get_response().headers["Retry-After"]
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        db.session.rollback()
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        return error_response(500, "server_error", _HTTP_MESSAGES[500])

@@ -1,0 +1,41 @@
+"""Template globals and filters: labels of enum codes, the field list, dates and money."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import request, url_for
+
+import models
+from models import Field, db
+
+
+def init_app(app) -> None:
+    """Register context processors and filters."""
+
+    @app.context_processor
+    def globals_():
+        return {
+            "enums": models,
+            "all_fields": lambda: list(db.session.scalars(db.select(Field).order_by(Field.sort_order))),
+            "url_with": url_with,
+        }
+
+    @app.template_filter("money")
+    def money(value) -> str:
+        if value is None:
+            return "面议"
+        return f"{value:,.0f} 万元" if float(value).is_integer() else f"{value:,.2f} 万元"
+
+    @app.template_filter("day")
+    def day(value) -> str:
+        if isinstance(value, datetime):
+            return value.strftime("%Y-%m-%d")
+        return value.isoformat() if isinstance(value, date) else ""
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query arguments replaced (for pagination and sorting)."""
+    args = request.args.to_dict()
+    args.update({key: value for key, value in changes.items()})
+    args = {key: value for key, value in args.items() if value not in (None, "")}
+    return url_for(request.endpoint, **(request.view_args or {}), **args)

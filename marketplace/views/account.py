@@ -1,0 +1,66 @@
+"""The signed-in person's workspace, profile and password."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import login_required
+
+from models import Role, db
+from ..forms import apply_errors
+from ..forms.auth import PasswordForm, ProfileForm
+from ..security import actor, start_session
+from ..services import accounts, browse
+from ..services.errors import ValidationFailed
+from . import page_args
+
+bp = Blueprint("account", __name__, url_prefix="/me")
+
+
+@bp.get("/")
+@login_required
+def workspace():
+    """My listings: the organization's demands (enterprise) or results (researcher)."""
+    user = actor()
+    page, per_page = page_args(request.args)
+    demands = browse.my_demands(user, page, per_page) if user.role is Role.ENTERPRISE else None
+    results = browse.my_results(user, page, per_page) if user.role is Role.RESEARCHER else None
+    return render_template("account/workspace.html", demands=demands, results=results)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile():
+    """Edit the display name and the organization's region."""
+    user = actor()
+    form = ProfileForm(obj=user, region=user.organization.region)
+    if form.validate_on_submit():
+        try:
+            accounts.update_profile(user, form.data)
+        except ValidationFailed as error:
+            db.session.rollback()
+            apply_errors(form, error.fields)
+        else:
+            db.session.commit()
+            flash("资料已保存。", "success")
+            return redirect(url_for("account.profile"))
+    return render_template("account/profile.html", form=form, password_form=PasswordForm(formdata=None))
+
+
+@bp.post("/password")
+@login_required
+def password():
+    """Change the password; every other session and token of the account is ended."""
+    user = actor()
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(user, form.current_password.data, form.new_password.data)
+        except ValidationFailed as error:
+            db.session.rollback()
+            apply_errors(form, error.fields)
+        else:
+            start_session(user)
+            db.session.commit()
+            flash("密码已修改，其他设备上的登录已失效。", "success")
+            return redirect(url_for("account.profile"))
+    return render_template("account/profile.html", form=ProfileForm(obj=user, region=user.organization.region),
+                           password_form=form), 400

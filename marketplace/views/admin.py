@@ -1,0 +1,28 @@
+"""Operators: organizations and their verification."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+
+from models import Role
+from ..forms import ActionForm
+from ..security import actor, role_required
+from ..services import accounts
+from . import run_action, page_args
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.get("/organizations")
+@role_required(Role.ADMIN)
+def organizations():
+    """Every organization, unverified first."""
+    page = accounts.list_organizations(actor(), *page_args(request.args))
+    return render_template("admin/organizations.html", page=page, action_form=ActionForm())
+
+
+@bp.post("/organizations/<int:organization_id>/verify")
+@role_required(Role.ADMIN)
+def verify(organization_id: int):
+    """Mark an organization verified."""
+    return run_action(lambda: accounts.verify_organization(actor(), organization_id), "机构已认证。",
+                                 url_for("admin.organizations", page=request.args.get("page", 1)))

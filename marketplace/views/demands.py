@@ -1,0 +1,86 @@
+"""Demands: browse, read, post, edit, publish/close, delete drafts."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+
+from models import DemandStatus, Field, Role, db
+from ..forms import ActionForm
+from ..forms.listings import DemandForm
+from ..security import actor, role_required
+from ..services import browse, demands
+from . import run_action, page_args, save_listing
+
+bp = Blueprint("demands", __name__, url_prefix="/demands")
+_ACTIONS = {
+    "publish": (DemandStatus.PUBLISHED, "需求已发布。"),
+    "close": (DemandStatus.CLOSED, "需求已关闭。"),
+    "reopen": (DemandStatus.PUBLISHED, "需求已重新发布。"),
+}
+
+
+def _form(**kwargs) -> DemandForm:
+    fields = db.session.scalars(db.select(Field).order_by(Field.sort_order)).all()
+    return DemandForm(**kwargs).set_fields(fields)
+
+
+def _detail_url(demand) -> str:
+    return url_for("demands.detail", demand_id=demand.id)
+
+
+@bp.get("/")
+def list_demands():
+    """Published demands with filters, sorting and pagination."""
+    filters = browse.ListingFilters.from_args(request.args)
+    page = browse.search_demands(filters, *page_args(request.args))
+    return render_template("demands/list.html", page=page, filters=filters)
+
+
+@bp.get("/<int:demand_id>")
+def detail(demand_id: int):
+    """One demand, disclosed as the viewer may see it."""
+    viewer = actor()
+    demand = demands.get_demand(viewer, demand_id)
+    return render_template("demands/detail.html", demand=demand, action_form=ActionForm(),
+                           disclosure=demands.disclosure(demand, viewer), is_owner=demand.is_owned_by(viewer))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.ENTERPRISE)
+def create():
+    """Post a demand: save as draft or publish at once."""
+    form = _form()
+    if form.validate_on_submit():
+        data = form.to_service_data() | {"status": request.form.get("status", "draft")}
+        return save_listing(form, lambda: demands.create_demand(actor(), data), template="demands/form.html",
+                            context={"demand": None}, message="需求已保存。", redirect_to=_detail_url)
+    return render_template("demands/form.html", form=form, demand=None), 400 if form.errors else 200
+
+
+@bp.route("/<int:demand_id>/edit", methods=["GET", "POST"])
+@role_required(Role.ENTERPRISE)
+def edit(demand_id: int):
+    """Edit a demand of the actor's organization."""
+    demand = demands.get_editable_demand(actor(), demand_id)
+    form = _form(obj=demand, field=demand.field_code, keywords="、".join(demand.keywords))
+    if form.validate_on_submit():
+        data = form.to_service_data()
+        return save_listing(form, lambda: demands.update_demand(actor(), demand_id, data), template="demands/form.html",
+                            context={"demand": demand}, message="修改已保存。", redirect_to=_detail_url)
+    return render_template("demands/form.html", form=form, demand=demand), 400 if form.errors else 200
+
+
+@bp.post("/<int:demand_id>/<any(publish, close, reopen):action>")
+@role_required(Role.ENTERPRISE)
+def change_status(demand_id: int, action: str):
+    """Publish a draft, close a published demand, or reopen a closed one."""
+    status, message = _ACTIONS[action]
+    return run_action(lambda: demands.change_demand_status(actor(), demand_id, status), message,
+                                 url_for("demands.detail", demand_id=demand_id))
+
+
+@bp.post("/<int:demand_id>/delete")
+@role_required(Role.ENTERPRISE)
+def delete(demand_id: int):
+    """Delete a draft (the page asks for confirmation first)."""
+    return run_action(lambda: demands.delete_demand(actor(), demand_id), "草稿已删除。",
+                                 url_for("account.workspace"))

@@ -1,0 +1,88 @@
+"""Research results: browse, read, post, edit, publish/withdraw, delete drafts."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request, url_for
+
+from models import Field, ResultStatus, Role, db
+from ..forms import ActionForm
+from ..forms.listings import ResultForm
+from ..security import actor, role_required
+from ..services import browse, results
+from . import run_action, page_args, save_listing
+
+bp = Blueprint("results", __name__, url_prefix="/results")
+_ACTIONS = {
+    "publish": (ResultStatus.PUBLISHED, "成果已发布。"),
+    "withdraw": (ResultStatus.WITHDRAWN, "成果已撤回。"),
+    "republish": (ResultStatus.PUBLISHED, "成果已重新发布。"),
+}
+
+
+def _form(**kwargs) -> ResultForm:
+    fields = db.session.scalars(db.select(Field).order_by(Field.sort_order)).all()
+    return ResultForm(**kwargs).set_fields(fields)
+
+
+def _detail_url(result) -> str:
+    return url_for("results.detail", result_id=result.id)
+
+
+@bp.get("/")
+def list_results():
+    """Published results with filters, sorting and pagination."""
+    filters = browse.ListingFilters.from_args(request.args)
+    page = browse.search_results(filters, *page_args(request.args))
+    return render_template("results/list.html", page=page, filters=filters)
+
+
+@bp.get("/<int:result_id>")
+def detail(result_id: int):
+    """One result."""
+    viewer = actor()
+    result = results.get_result(viewer, result_id)
+    return render_template("results/detail.html", result=result, action_form=ActionForm(),
+                           is_owner=result.is_owned_by(viewer))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.RESEARCHER)
+def create():
+    """Post a result: save as draft or publish at once."""
+    form = _form()
+    if form.validate_on_submit():
+        data = form.to_service_data() | {"status": request.form.get("status", "draft")}
+        return save_listing(form, lambda: results.create_result(actor(), data), template="results/form.html",
+                            context={"result": None}, message="成果已保存。", redirect_to=_detail_url)
+    return render_template("results/form.html", form=form, result=None), 400 if form.errors else 200
+
+
+@bp.route("/<int:result_id>/edit", methods=["GET", "POST"])
+@role_required(Role.RESEARCHER)
+def edit(result_id: int):
+    """Edit a result of the actor's organization."""
+    result = results.get_editable_result(actor(), result_id)
+    form = _form(obj=result, field=result.field_code, keywords="、".join(result.keywords))
+    if request.method == "GET":
+        form.fill_patents(result.patents)
+    if form.validate_on_submit():
+        data = form.to_service_data()
+        return save_listing(form, lambda: results.update_result(actor(), result_id, data), template="results/form.html",
+                            context={"result": result}, message="修改已保存。", redirect_to=_detail_url)
+    return render_template("results/form.html", form=form, result=result), 400 if form.errors else 200
+
+
+@bp.post("/<int:result_id>/<any(publish, withdraw, republish):action>")
+@role_required(Role.RESEARCHER)
+def change_status(result_id: int, action: str):
+    """Publish a draft, withdraw a published result, or publish it again."""
+    status, message = _ACTIONS[action]
+    return run_action(lambda: results.change_result_status(actor(), result_id, status), message,
+                                 url_for("results.detail", result_id=result_id))
+
+
+@bp.post("/<int:result_id>/delete")
+@role_required(Role.RESEARCHER)
+def delete(result_id: int):
+    """Delete a draft (the page asks for confirmation first)."""
+    return run_action(lambda: results.delete_result(actor(), result_id), "草稿已删除。",
+                                 url_for("account.workspace"))
