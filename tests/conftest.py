@@ -1,0 +1,85 @@
+"""Fixtures: one app per database backend (SQLite always, PostgreSQL when TEST_DATABASE_URL is
+set), built once per session through the real migrations; each test starts from empty tables."""
+from __future__ import annotations
+
+import os
+import secrets
+
+import pytest
+import sqlalchemy as sa
+
+PG_SKIP = ("PostgreSQL leg skipped: TEST_DATABASE_URL is not set "
+           "(.ci/run sets it to postgresql+psycopg://postgres@127.0.0.1:5432/test)")
+
+
+def _build_app(uri: str, instance_path: str, engine_options: dict | None = None):
+    from flask_migrate import upgrade
+
+    from marketplace import create_app
+
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options or {},
+        "SERVER_NAME": "localhost",
+    })
+    app.instance_path = instance_path
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def app(request, tmp_path_factory):
+    """The application on one backend; PostgreSQL runs in a throw-away schema."""
+    instance = str(tmp_path_factory.mktemp("instance"))
+    if request.param == "sqlite":
+        yield _build_app(f"sqlite:///{instance}/test.db", instance)
+        return
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip(PG_SKIP)
+    from marketplace.config import normalize_database_url
+
+    url = normalize_database_url(url)
+    schema = f"test_{os.getpid()}_{secrets.token_hex(4)}"
+    admin_engine = sa.create_engine(url)
+    with admin_engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        app = _build_app(url, instance, {"connect_args": {"options": f"-csearch_path={schema}"}})
+        yield app
+        with app.app_context():
+            from models import db
+            db.session.remove()
+            db.engine.dispose()
+    finally:
+        with admin_engine.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin_engine.dispose()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for the test; afterwards every table is emptied and the taxonomy restored."""
+    from marketplace.extensions import limiter
+    from models import SEED_FIELDS, Field, db
+
+    limiter.reset()
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        db.session.remove()
+        with db.engine.begin() as conn:
+            for table in reversed(db.metadata.sorted_tables):
+                conn.execute(table.delete())
+            conn.execute(sa.insert(Field.__table__), [
+                {"code": c, "name_zh": zh, "name_en": en, "sort_order": (i + 1) * 10}
+                for i, (c, zh, en) in enumerate(SEED_FIELDS)])
+
+
+@pytest.fixture
+def client(ctx):
+    """A test client (cookies kept between its requests)."""
+    return ctx.test_client()
