@@ -1,0 +1,45 @@
+# InnoBridge 创新桥 — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+HOST   ?= 127.0.0.1
+WORKERS ?= 2
+STAMP  := $(VENV)/.installed-stamp
+export FLASK_APP := wsgi
+
+.PHONY: install run serve migrate seed test test-fast clean help
+
+help:
+	@echo "make run    set up .venv, migrate, seed an empty database, serve on http://$(HOST):$(PORT)"
+	@echo "make test   run the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set)"
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test,bench]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/flask db upgrade
+
+seed: migrate
+	$(BIN)/flask seed --if-empty
+
+run: seed serve
+
+serve: install
+	@echo "InnoBridge on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+
+test: install
+	$(BIN)/pytest
+
+test-fast: install
+	$(BIN)/pytest -x -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info
