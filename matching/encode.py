@@ -6,10 +6,11 @@ so little crosses the process boundary and no per-token Python object outlives i
 from __future__ import annotations
 
 import multiprocessing as mp
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 
 import numpy as np
+import scipy.sparse as sp
 
 from . import text as textmod
 
@@ -67,33 +68,51 @@ def encode_chunk(texts: list[str]) -> tuple:
     return tuple(out)
 
 
-class CsrBuilder:
-    """Accumulates encoded chunks into one doc-major CSR over a global vocabulary."""
+class PostingsBuilder:
+    """Accumulates encoded chunks and lays them out as a term-major (CSC) matrix without a full copy."""
 
     def __init__(self):
         self.vocab: dict[str, int] = {}
-        self.ind: list[np.ndarray] = []
-        self.dat: list[np.ndarray] = []
-        self.lens: list[np.ndarray] = []
+        self.chunks: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def append(self, local_vocab: list[str], ids: np.ndarray, tfs: np.ndarray, lens: np.ndarray) -> None:
         """Add one chunk, remapping its local ids to global ones."""
         v = self.vocab
         remap = np.fromiter((v.setdefault(t, len(v)) for t in local_vocab), np.int32, len(local_vocab))
-        self.ind.append(remap[ids] if len(ids) else ids)
-        self.dat.append(tfs)
-        self.lens.append(lens)
+        self.chunks.append((remap[ids] if len(ids) else ids, tfs, lens))
 
-    def finish(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict[str, int]]:
-        """(indptr, indices, data, vocab); the chunk buffers are released."""
-        lens = np.concatenate(self.lens) if self.lens else np.zeros(0, np.int64)
-        indptr = np.zeros(len(lens) + 1, np.int64)
-        np.cumsum(lens, out=indptr[1:])
-        ind = np.concatenate(self.ind) if self.ind else np.zeros(0, np.int32)
-        self.ind = []
-        dat = np.concatenate(self.dat) if self.dat else np.zeros(0, np.uint16)
-        self.dat, self.lens = [], []
-        return indptr, ind, dat, self.vocab
+    def finish(self, max_df: float = 1.0, min_pruned_df: int = 50) -> dict:
+        """CSC postings (docs × terms), df, dl, pruned mask and vocab; chunk buffers are freed as it goes."""
+        V = len(self.vocab)
+        n_docs = int(sum(len(c[2]) for c in self.chunks))
+        df = np.zeros(V, np.int64)
+        for ids, _, _ in self.chunks:
+            df += np.bincount(ids, minlength=V)
+        # near-universal terms cost time, not rank: their postings are dropped (big corpora only)
+        pruned = df > max(max_df * n_docs, min_pruned_df)
+        kept = np.where(pruned, 0, df)
+        indptr = np.zeros(V + 1, np.int64)
+        np.cumsum(kept, out=indptr[1:])
+        indices = np.empty(int(indptr[-1]), np.int32)
+        data = np.empty(int(indptr[-1]), np.uint16)
+        dl = np.zeros(n_docs, np.float32)
+        free, first = indptr[:-1].copy(), 0
+        while self.chunks:
+            ids, tfs, lens = self.chunks.pop(0)
+            local = np.repeat(np.arange(len(lens), dtype=np.int32), lens)
+            dl[first:first + len(lens)] = np.bincount(local, weights=tfs, minlength=len(lens))
+            keep = ~pruned[ids]
+            ids, docs, tfs = ids[keep], local[keep] + first, tfs[keep]
+            order = np.argsort(ids, kind="stable")
+            ids, docs, tfs = ids[order], docs[order], tfs[order]
+            counts = np.bincount(ids, minlength=V)
+            starts = np.cumsum(counts) - counts
+            pos = free[ids] + (np.arange(len(ids)) - starts[ids])
+            indices[pos], data[pos] = docs, tfs
+            free += counts
+            first += len(lens)
+        main = sp.csc_matrix((data, indices, indptr), shape=(n_docs, V))
+        return {"main": main, "df": df.astype(np.int32), "dl": dl, "pruned": pruned, "vocab": self.vocab}
 
 
 def _init_worker() -> None:
@@ -110,4 +129,10 @@ def encode_corpus(chunks: Iterable[list[str]], workers: int = 1) -> Iterator[tup
     textmod.get_segmenter()  # load before fork so children share the dictionary pages
     ctx = mp.get_context("fork")
     with ctx.Pool(workers, initializer=_init_worker) as pool:
-        yield from pool.imap(encode_chunk, chunks, chunksize=1)
+        pending: deque = deque()  # bounded, so the input is not read (and held) far ahead
+        for chunk in chunks:
+            pending.append(pool.apply_async(encode_chunk, (chunk,)))
+            if len(pending) > 2 * workers:
+                yield pending.popleft().get()
+        while pending:
+            yield pending.popleft().get()

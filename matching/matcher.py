@@ -61,7 +61,7 @@ class Matcher:
         """Index a corpus (any iterable of documents, streamed in chunks); returns self."""
         self.store_ = DocStore()
         self.slot_of_: dict = {}
-        words, chars = encode.CsrBuilder(), encode.CsrBuilder()
+        words, chars = encode.PostingsBuilder(), encode.PostingsBuilder()
         bar = tqdm(desc="indexing", unit="doc", file=sys.stderr, disable=not self.progress) if tqdm else None
         for wchunk, cchunk in encode.encode_corpus(self._chunks(docs), self.workers):
             words.append(*wchunk)
@@ -71,9 +71,9 @@ class Matcher:
                 bar.update(cchunk_len)
         if bar is not None:
             bar.close()
-        self.word_ = Channel(self.k1, self.b).fit_csr(*words.finish())
+        self.word_ = Channel(self.k1, self.b).fit_postings(**words.finish())
         del words
-        self.char_ = Channel(self.k1, self.b, self.char_max_df).fit_csr(*chars.finish())
+        self.char_ = Channel(self.k1, self.b, self.char_max_df).fit_postings(**chars.finish(self.char_max_df))
         self.alive_ = Grow.wrap(np.ones(len(self.store_), dtype=np.bool_), False)
         return self
 

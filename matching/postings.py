@@ -72,22 +72,12 @@ class Channel:
             return np.asarray(ids, dtype=np.int32)
         return np.asarray([i for i in map(self.vocab.get, terms) if i is not None], dtype=np.int32)
 
-    def fit_csr(self, indptr, indices, data, vocab: dict[str, int]) -> "Channel":
-        """Fit from a doc-major CSR of term counts whose columns follow ``vocab``."""
-        n_docs = len(indptr) - 1
-        self.vocab = vocab
-        X = sp.csr_matrix((data, indices, indptr), shape=(n_docs, len(vocab)))
-        self.df = Grow.wrap(np.bincount(indices, minlength=len(vocab)).astype(np.int32))
-        self.dl = Grow.wrap(np.asarray(X.sum(axis=1), dtype=np.float32).ravel())
-        self.n_alive, self.total_len = n_docs, float(self.dl.a.sum(dtype=np.float64))
-        # near-universal terms cost time, not rank: drop their postings (big corpora only)
-        pruned = self.df.a > max(self.max_df * n_docs, 50)
-        self.pruned = Grow.wrap(pruned, False)
-        if pruned.any():
-            X.data[pruned[X.indices]] = 0
-            X.eliminate_zeros()
-        del indices, data
-        self.main = X.tocsc()
+    def fit_postings(self, main: sp.csc_matrix, df: np.ndarray, dl: np.ndarray, pruned: np.ndarray,
+                     vocab: dict[str, int]) -> "Channel":
+        """Fit from term-major postings laid out by ``encode.PostingsBuilder``."""
+        self.vocab, self.main = vocab, main
+        self.df, self.dl, self.pruned = Grow.wrap(df), Grow.wrap(dl), Grow.wrap(pruned, False)
+        self.n_alive, self.total_len = len(dl), float(dl.sum(dtype=np.float64))
         self.delta, self._delta_csr, self._norm = {}, None, None
         return self
 
