@@ -12,13 +12,8 @@ from models import Field, db
 def init_app(app) -> None:
     """Register context processors and filters."""
 
-    @app.context_processor
-    def globals_():
-        return {
-            "enums": models,
-            "all_fields": lambda: list(db.session.scalars(db.select(Field).order_by(Field.sort_order))),
-            "url_with": url_with,
-        }
+    # Globals (not a context processor) so imported macros see them too.
+    app.jinja_env.globals.update(enums=models, all_fields=all_fields, url_with=url_with)
 
     @app.template_filter("money")
     def money(value) -> str:
@@ -31,6 +26,11 @@ def init_app(app) -> None:
         if isinstance(value, datetime):
             return value.strftime("%Y-%m-%d")
         return value.isoformat() if isinstance(value, date) else ""
+
+
+def all_fields() -> list[Field]:
+    """The taxonomy in display order."""
+    return list(db.session.scalars(db.select(Field).order_by(Field.sort_order)))
 
 
 def url_with(**changes) -> str:
