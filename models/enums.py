@@ -98,3 +98,52 @@ ROLE_ORG_KINDS: dict[Role, tuple[OrgKind, ...]] = {
     Role.CENTER: (OrgKind.CENTER,),
     Role.ADMIN: (OrgKind.SERVICE,),
 }
+
+
+class PairingStatus(LabeledEnum):
+    PROPOSED = "proposed", "待回复"
+    CONNECTED = "connected", "已对接"
+    DECLINED = "declined", "已婉拒"
+    WITHDRAWN = "withdrawn", "已撤回"
+    EXPIRED = "expired", "已过期"
+
+
+class Side(LabeledEnum):
+    DEMAND = "demand", "需求方"
+    RESULT = "result", "成果方"
+
+
+class DeclineReason(LabeledEnum):
+    TOO_EARLY = "too_early", "技术尚不成熟，时机过早"
+    BENEFIT_UNCLEAR = "benefit_unclear", "合作收益不明确"
+    ROUTE_UNCLEAR = "route_unclear", "商业化路径不清晰"
+    DESCRIPTION_UNCLEAR = "description_unclear", "描述不够清楚"
+    BUDGET_MISMATCH = "budget_mismatch", "预算或价格不匹配"
+    ALREADY_SOLVED = "already_solved", "问题已解决"
+    OTHER = "other", "其他原因"
+
+
+class NotificationKind(LabeledEnum):
+    PAIRING_PROPOSED = "pairing_proposed", "新的对接请求"
+    PAIRING_ACCEPTED = "pairing_accepted", "对接已接受"
+    PAIRING_DECLINED = "pairing_declined", "对接被婉拒"
+    PAIRING_WITHDRAWN = "pairing_withdrawn", "对接请求已撤回"
+    PAIRING_EXPIRED = "pairing_expired", "对接请求已过期"
+    PAIRING_OVERDUE = "pairing_overdue", "对接请求逾期未回复"
+    MESSAGE = "message", "新消息"
+    NEW_MATCH = "new_match", "新的高匹配项"
+
+
+class EventKind(LabeledEnum):
+    DEMAND_PUBLISHED = "demand_published", "需求发布"
+    RESULT_PUBLISHED = "result_published", "成果发布"
+    PAIRING_PROPOSED = "pairing_proposed", "发起对接"
+    PAIRING_CONNECTED = "pairing_connected", "对接成功"
+    PAIRING_DECLINED = "pairing_declined", "对接婉拒"
+    PAIRING_WITHDRAWN = "pairing_withdrawn", "对接撤回"
+    PAIRING_EXPIRED = "pairing_expired", "对接过期"
+
+
+class ListingKind(LabeledEnum):
+    DEMAND = "demand", "技术需求"
+    RESULT = "result", "科技成果"

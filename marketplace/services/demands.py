@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from models import CooperationMode, Demand, DemandStatus, Role, User, Visibility, db, utcnow
+from models import EventKind, ListingKind, CooperationMode, Demand, DemandStatus, Role, User, Visibility, db, utcnow
 
+from .activity import record_event, record_listing_change
 from .errors import Conflict, FieldErrors, NotFound, PermissionDenied
 from .listings import (
     REGION_MAX, SUMMARY_MAX, TEXT_MAX, TITLE_MAX, clean_choice, clean_date, clean_field,
@@ -117,6 +118,7 @@ def create_demand(actor: User, data: Mapping[str, Any]) -> Demand:
     if status is DemandStatus.PUBLISHED:
         _move(demand, status)
     db.session.flush()
+    record_listing_change(ListingKind.DEMAND, demand.id)
     return demand
 
 
@@ -133,6 +135,7 @@ def update_demand(actor: User, demand_id: int, data: Mapping[str, Any]) -> Deman
     if status is not None and status is not demand.status:
         _move(demand, status)
     db.session.flush()
+    record_listing_change(ListingKind.DEMAND, demand.id)
     return demand
 
 
@@ -146,6 +149,7 @@ def delete_demand(actor: User, demand_id: int) -> None:
     demand = get_editable_demand(actor, demand_id)
     if demand.status is not DemandStatus.DRAFT:
         raise Conflict("只能删除草稿；已发布的需求请关闭。")
+    record_listing_change(ListingKind.DEMAND, demand.id)
     db.session.delete(demand)
     db.session.flush()
 
@@ -161,5 +165,7 @@ def _check_transition(demand: Demand, status: DemandStatus) -> None:
 def _move(demand: Demand, status: DemandStatus) -> None:
     _check_transition(demand, status)
     demand.status = status
-    if status is DemandStatus.PUBLISHED and demand.published_at is None:
-        demand.published_at = utcnow()
+    if status is DemandStatus.PUBLISHED:
+        demand.published_at = demand.published_at or utcnow()
+        db.session.flush()  # the event needs the id of a new demand
+        record_event(EventKind.DEMAND_PUBLISHED, demand_id=demand.id, field_code=demand.field_code)

@@ -5,8 +5,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from models import Maturity, Patent, PatentStatus, Result, ResultStatus, Role, TransferMode, User, db, utcnow
+from models import EventKind, ListingKind, Maturity, Patent, PatentStatus, Result, ResultStatus, Role, TransferMode, User, db, utcnow
 
+from .activity import record_event, record_listing_change
 from .errors import Conflict, FieldErrors, NotFound, PermissionDenied
 from .listings import (
     REGION_MAX, TEXT_MAX, TITLE_MAX, clean_choice, clean_field, clean_keywords, clean_number,
@@ -159,6 +160,7 @@ def create_result(actor: User, data: Mapping[str, Any]) -> Result:
     if status is ResultStatus.PUBLISHED:
         _move(result, status)
     db.session.flush()
+    record_listing_change(ListingKind.RESULT, result.id)
     return result
 
 
@@ -173,6 +175,7 @@ def update_result(actor: User, result_id: int, data: Mapping[str, Any]) -> Resul
     if status is not None and status is not result.status:
         _move(result, status)
     db.session.flush()
+    record_listing_change(ListingKind.RESULT, result.id)
     return result
 
 
@@ -186,6 +189,7 @@ def delete_result(actor: User, result_id: int) -> None:
     result = get_editable_result(actor, result_id)
     if result.status is not ResultStatus.DRAFT:
         raise Conflict("只能删除草稿；已发布的成果请撤回。")
+    record_listing_change(ListingKind.RESULT, result.id)
     db.session.delete(result)
     db.session.flush()
 
@@ -201,5 +205,7 @@ def _check_transition(result: Result, status: ResultStatus) -> None:
 def _move(result: Result, status: ResultStatus) -> None:
     _check_transition(result, status)
     result.status = status
-    if status is ResultStatus.PUBLISHED and result.published_at is None:
-        result.published_at = utcnow()
+    if status is ResultStatus.PUBLISHED:
+        result.published_at = result.published_at or utcnow()
+        db.session.flush()  # the event needs the id of a new result
+        record_event(EventKind.RESULT_PUBLISHED, result_id=result.id, field_code=result.field_code)
