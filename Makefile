@@ -28,6 +28,7 @@ migrate: install
 
 seed: migrate
 	$(BIN)/flask seed --if-empty
+	$(BIN)/flask match rebuild --if-missing
 
 run: seed serve
 

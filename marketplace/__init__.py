@@ -25,6 +25,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
+    from .services.match_index import MatchIndex
+    app.extensions["match_index"] = MatchIndex(app.config["MATCH_INDEX_DIR"] or None)
     templating.init_app(app)
 
     register_views(app)

@@ -11,6 +11,7 @@ def init_app(app) -> None:
     """Register the commands."""
     app.cli.add_command(seed)
     app.cli.add_command(create_admin)
+    app.cli.add_command(match)
 
 
 @click.command("seed")
@@ -53,3 +54,23 @@ def create_admin(email: str, password: str) -> None:
         details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
         raise click.ClickException(details or error.message) from error
     click.echo(f"Administrator {user.email} created.")
+
+
+@click.group("match")
+def match() -> None:
+    """The match index: rebuild it, re-fit its weights."""
+
+
+@match.command("rebuild")
+@click.option("--if-missing", is_flag=True, help="Only build when no saved index exists.")
+def rebuild(if_missing: bool) -> None:
+    """Fit the index on every published listing and save it for the workers to load."""
+    from flask import current_app
+
+    index = current_app.extensions["match_index"]
+    if if_missing and index.path and (index.path / "state.json").exists():
+        click.echo(f"Match index present at {index.path}; not rebuilt.")
+        return
+    count = index.rebuild(progress=True)
+    index.save()
+    click.echo(f"Match index rebuilt: {count} listings" + (f", saved to {index.path}." if index.path else "."))

@@ -34,6 +34,8 @@ class Config:
     RATELIMIT_LOGIN = "10 per minute;100 per hour"
     RATELIMIT_HEADERS_ENABLED = True
     PER_PAGE = 20
+    MATCH_INDEX_DIR: str | None = None  # default: instance/match-index; "" keeps the index in memory only
+    PAIRING_RESPONSE_DAYS = 14
     MAX_PER_PAGE = 100
 
 
@@ -61,6 +63,8 @@ def load_config(app, test_config: dict[str, Any] | None = None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"]
         or f"sqlite:///{Path(app.instance_path) / 'innobridge.db'}"
     )
+    if app.config["MATCH_INDEX_DIR"] is None:
+        app.config["MATCH_INDEX_DIR"] = str(Path(app.instance_path) / "match-index")
     engine_options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     # Keep Chinese as-is in JSON columns so SQL LIKE search sees the characters.
     engine_options.setdefault("json_serializer", lambda obj: json.dumps(obj, ensure_ascii=False))

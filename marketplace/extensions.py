@@ -9,3 +9,10 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 migrate = Migrate()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def match_index():
+    """This process's match index (created in create_app)."""
+    from flask import current_app
+
+    return current_app.extensions["match_index"]

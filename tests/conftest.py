@@ -23,6 +23,7 @@ def _build_app(uri: str, instance_path: str, engine_options: dict | None = None)
         "SQLALCHEMY_DATABASE_URI": uri,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options or {},
         "SERVER_NAME": "localhost",
+        "MATCH_INDEX_DIR": "",
     })
     app.instance_path = instance_path
     with app.app_context():
@@ -67,6 +68,7 @@ def ctx(app):
     from models import SEED_FIELDS, Field, db
 
     limiter.reset()
+    app.extensions["match_index"].reset()
     with app.app_context():
         yield app
         db.session.rollback()
