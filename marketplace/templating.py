@@ -6,6 +6,7 @@ from datetime import date, datetime
 from flask import request, url_for
 
 import models
+from .highlight import highlight
 from models import Field, db
 
 
@@ -14,6 +15,8 @@ def init_app(app) -> None:
 
     # Globals (not a context processor) so imported macros see them too.
     app.jinja_env.globals.update(enums=models, all_fields=all_fields, url_with=url_with)
+
+    app.jinja_env.filters["highlight"] = highlight
 
     @app.template_filter("money")
     def money(value) -> str:

@@ -82,7 +82,7 @@ class MatchIndex:
         try:
             self.matcher = Matcher.load(self.path / "index")
             self.last_change_id = json.loads((self.path / STATE_FILE).read_text())["last_change_id"]
-        except (OSError, ValueError, KeyError):
+        except Exception:  # an unreadable or older-format index is rebuilt, never fatal
             self.matcher = None
             return False
         self.matcher.set_params(weights=self.weights)

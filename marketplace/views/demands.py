@@ -7,7 +7,8 @@ from models import DemandStatus, Field, Role, db
 from ..forms import ActionForm
 from ..forms.listings import DemandForm
 from ..security import actor, role_required
-from ..services import browse, demands
+from ..extensions import match_index
+from ..services import browse, demands, suggestions
 from . import run_action, page_args, save_listing
 
 bp = Blueprint("demands", __name__, url_prefix="/demands")
@@ -40,8 +41,11 @@ def detail(demand_id: int):
     """One demand, disclosed as the viewer may see it."""
     viewer = actor()
     demand = demands.get_demand(viewer, demand_id)
+    shown = demands.disclosure(demand, viewer)
     return render_template("demands/detail.html", demand=demand, action_form=ActionForm(),
-                           disclosure=demands.disclosure(demand, viewer), is_owner=demand.is_owned_by(viewer))
+                           disclosure=shown, is_owner=demand.is_owned_by(viewer),
+                           suggestions=suggestions.suggest(match_index(), demand, viewer, limit=5),
+                           own_text=demand.description if shown.details else demand.summary)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -7,7 +7,8 @@ from models import Field, ResultStatus, Role, db
 from ..forms import ActionForm
 from ..forms.listings import ResultForm
 from ..security import actor, role_required
-from ..services import browse, results
+from ..extensions import match_index
+from ..services import browse, results, suggestions
 from . import run_action, page_args, save_listing
 
 bp = Blueprint("results", __name__, url_prefix="/results")
@@ -41,7 +42,8 @@ def detail(result_id: int):
     viewer = actor()
     result = results.get_result(viewer, result_id)
     return render_template("results/detail.html", result=result, action_form=ActionForm(),
-                           is_owner=result.is_owned_by(viewer))
+                           is_owner=result.is_owned_by(viewer), own_text=result.abstract,
+                           suggestions=suggestions.suggest(match_index(), result, viewer, limit=5))
 
 
 @bp.route("/new", methods=["GET", "POST"])
