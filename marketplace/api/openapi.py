@@ -64,6 +64,17 @@ SCHEMAS = {
     "ResultInput": {"type": "object", "properties": _RESULT_IN},
     "Result": {"type": "object", "properties": {**_RESULT_IN, **_READ}},
     "DemandList": _list_of("Demand"), "ResultList": _list_of("Result"),
+    "Explanation": {"type": "object", "description": "why a pair matches; offsets index the original texts",
+                    "properties": {"terms": {"type": "array", "items": {"type": "object"}},
+                                   "keywords": {"type": "array", "items": {"type": "object"}},
+                                   "notes": {"type": "array", "items": {"type": "object", "properties": {
+                                       "aspect": _STR, "ok": _BOOL, "text": _STR}}},
+                                   "highlights": {"type": "object"}, "summary": _STR}},
+    "Match": {"type": "object", "properties": {
+        "result": {"$ref": "#/components/schemas/Result"}, "demand": {"$ref": "#/components/schemas/Demand"},
+        "score": _NUM, "fit": {"type": "integer", "minimum": 0, "maximum": 100}, "components": {"type": "object"},
+        "explanation": {"$ref": "#/components/schemas/Explanation"}}},
+    "MatchList": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Match"}}}},
     "Field": {"type": "object", "properties": {"code": _STR, "name_zh": _STR, "name_en": _STR}},
 }
 
@@ -129,6 +140,12 @@ def build_spec() -> dict:
                                     params=_PAGE + _FILTERS + [_q("transfer_mode", _enum(TransferMode))]),
                          "post": _op("Create a result (researcher)", 201, "Result", "ResultInput")},
             "/results/{id}": _item_paths("result", "Result"),
+            "/demands/{id}/matches": {"get": _op("Results that fit a demand, explained", 200, "MatchList", errors=(400, 401, 404),
+                                                 params=[_q("id", _INT, "path"), _q("limit", {"type": "integer", "maximum": 50})])},
+            "/results/{id}/matches": {"get": _op("Demands that fit a result, explained", 200, "MatchList", errors=(400, 401, 404),
+                                                 params=[_q("id", _INT, "path"), _q("limit", {"type": "integer", "maximum": 50})])},
+            "/search": {"get": _op("Matcher-ranked search", 200, None, auth=False, errors=(400, 422),
+                                   params=_PAGE + [_q("q"), _q("kind", {"type": "string", "enum": ["demand", "result"]}), _q("field")])},
             "/openapi.json": {"get": _op("This document", 200, None, auth=False, errors=())},
         },
     }

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from models import Demand, DemandStatus, Result, ResultStatus
-from ..services import browse
+from ..extensions import match_index
+from ..services import browse, suggestions
 from . import page_args
 
 bp = Blueprint("main", __name__)
@@ -23,14 +24,12 @@ def index():
 
 @bp.get("/search")
 def search():
-    """Keyword search over published demands or results (jieba tokens)."""
+    """Search published demands or results, ranked and explained by the matcher."""
     filters = browse.ListingFilters.from_args(request.args)
     kind = "result" if request.args.get("kind") == "result" else "demand"
-    page, per_page = page_args(request.args)
     found = None
     if filters.q:
-        search = browse.search_results if kind == "result" else browse.search_demands
-        found = search(filters, page, per_page)
+        found = suggestions.search(match_index(), filters.q, kind, filters.field, *page_args(request.args))
     return render_template("main/search.html", filters=filters, kind=kind, found=found)
 
 
