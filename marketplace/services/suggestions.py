@@ -92,3 +92,9 @@ def pair_score(index: MatchIndex, demand: Demand, result: Result) -> tuple[float
         return None, None
     match = matcher.explain(demand_doc(demand, full=True), key)
     return match.score, match.components
+
+
+def for_listings(index: MatchIndex, listings, viewer: User | None, per_listing: int = 3) -> dict[int, list[Suggestion]]:
+    """The top suggestions of each published listing (a workspace's overview), by listing id."""
+    return {listing.id: suggest(index, listing, viewer, limit=per_listing)
+            for listing in listings if listing.is_published}

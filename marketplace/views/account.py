@@ -8,7 +8,8 @@ from models import Role, db
 from ..forms import apply_errors
 from ..forms.auth import PasswordForm, ProfileForm
 from ..security import actor, start_session
-from ..services import accounts, browse
+from ..extensions import match_index
+from ..services import accounts, browse, suggestions
 from ..services.errors import ValidationFailed
 from . import page_args
 
@@ -18,12 +19,14 @@ bp = Blueprint("account", __name__, url_prefix="/me")
 @bp.get("/")
 @login_required
 def workspace():
-    """My listings: the organization's demands (enterprise) or results (researcher)."""
+    """My listings (enterprise: demands, researcher: results), each with its best suggestions."""
     user = actor()
     page, per_page = page_args(request.args)
     demands = browse.my_demands(user, page, per_page) if user.role is Role.ENTERPRISE else None
     results = browse.my_results(user, page, per_page) if user.role is Role.RESEARCHER else None
-    return render_template("account/workspace.html", demands=demands, results=results)
+    own = (demands or results).items if (demands or results) else []
+    return render_template("account/workspace.html", demands=demands, results=results,
+                           suggested=suggestions.for_listings(match_index(), own, user))
 
 
 @bp.route("/profile", methods=["GET", "POST"])
