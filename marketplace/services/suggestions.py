@@ -85,13 +85,14 @@ def search(index: MatchIndex, text: str, kind: str, field: str, page: int, per_p
 
 
 def pair_score(index: MatchIndex, demand: Demand, result: Result) -> tuple[float | None, dict | None]:
-    """The matcher's score and components for one demand–result pair (None when not indexed)."""
+    """The matcher's score of one demand–result pair and what it was made of: the weighted
+    components and the weights then in force, so ``flask match tune`` can re-weigh it later."""
     matcher = index.ready()
     key = doc_id(ListingKind.RESULT, result.id)
     if key not in matcher:
         return None, None
     match = matcher.explain(demand_doc(demand, full=True), key)
-    return match.score, match.components
+    return match.score, {"components": match.components, "weights": dict(index.weights)}
 
 
 def for_listings(index: MatchIndex, listings, viewer: User | None, per_listing: int = 3) -> dict[int, list[Suggestion]]:
