@@ -74,3 +74,30 @@ def rebuild(if_missing: bool) -> None:
     count = index.rebuild(progress=True)
     index.save()
     click.echo(f"Match index rebuilt: {count} listings" + (f", saved to {index.path}." if index.path else "."))
+
+
+@match.command("tune")
+@click.option("--dry-run", is_flag=True, help="Report the metrics without saving the new weights.")
+def tune(dry_run: bool) -> None:
+    """Re-fit the blend weights from recorded outcomes plus the labelled seed pairs."""
+    from flask import current_app
+
+    from seeds.loader import labelled_pairs
+    from .services.tuning import collect_evidence, fit_weights
+
+    index = current_app.extensions["match_index"]
+    evidence = collect_evidence(index, labelled_pairs())
+    if not evidence.ranked and not evidence.connected:
+        raise click.ClickException("No evidence: load the demo data (flask seed) or record some pairing outcomes.")
+    weights, before, after = fit_weights(evidence, index.weights)
+    click.echo(f"Evidence: {before['labelled_demands']} labelled demands, {before['outcomes']} decided pairings.")
+    for name in ("mrr@10", "r@1", "r@5", "auc"):
+        click.echo(f"  {name:<7} before {before[name]!s:<8} after {after[name]!s}")
+    click.echo("Weights: " + ", ".join(f"{k}={weights.get(k)}" for k in ("word", "char", "keywords", "title", "structured")))
+    if weights == index.weights:
+        click.echo("The current weights are already the best on this evidence; nothing changed.")
+    elif dry_run:
+        click.echo("Dry run: weights not saved.")
+    else:
+        index.save_weights(weights)
+        click.echo(f"Saved to {index.path or 'this process only'}; workers pick them up at their next start.")

@@ -134,3 +134,15 @@ def seed_keys() -> dict[str, dict[str, int]]:
             if found is not None:
                 keys[kind][item["key"]] = found
     return keys
+
+
+def labelled_pairs() -> list[tuple[int, list[int]]]:
+    """The intended demand → results pairs of seeds/data/pairs.json, as database ids."""
+    keys = seed_keys()
+    pairs = []
+    for item in read("pairs.json"):
+        demand_id = keys["demands"].get(item["demand"])
+        result_ids = [keys["results"][r] for r in item["results"] if r in keys["results"]]
+        if demand_id is not None and result_ids:
+            pairs.append((demand_id, result_ids))
+    return pairs
