@@ -44,11 +44,13 @@ class Matcher:
     """Demand↔result matcher (scikit-learn style: params in __init__, learned state ends in ``_``)."""
 
     def __init__(self, weights: dict | None = None, k1: float = 1.2, b: float = 0.75,
-                 char_max_df: float = 0.2, rerank_depth: int = 100, fuzzy_threshold: float = 70.0,
+                 char_max_df: float = 0.2, rerank_depth: int = 30, fuzzy_threshold: float = 70.0,
+                 essential_df: float = 0.01,
                  workers: int = 1, chunk_size: int = 2000, progress: bool = False):
         self.weights = weights
         self.k1, self.b, self.char_max_df = k1, b, char_max_df
         self.rerank_depth, self.fuzzy_threshold = rerank_depth, fuzzy_threshold
+        self.essential_df = essential_df
         self.workers, self.chunk_size, self.progress = workers, chunk_size, progress
 
     # -- life-cycle -----------------------------------------------------------------------
@@ -143,33 +145,55 @@ class Matcher:
         return self.store_.get(self.slot_of_[doc_id])
 
     # -- querying -------------------------------------------------------------------------
-    def _mask(self, filters: dict | None, exclude) -> np.ndarray:
-        """Alive slots passing the filters (applied before top-k)."""
-        mask = self.alive_.a.copy()
+    def _mask(self, filters: dict | None) -> np.ndarray | None:
+        """Slots passing the filters and alive (applied before top-k); None when that is all slots."""
+        mask = None if self.alive_.a.all() else self.alive_.a.copy()
         for name, value in (filters or {}).items():
             if name not in FILTER_FIELDS:
                 raise ValueError(f"unknown filter {name!r}; use one of {FILTER_FIELDS}")
-            mask &= self.store_.filter_mask(name, value)
-        if exclude is not None and exclude in self.slot_of_:
-            mask[self.slot_of_[exclude]] = False
+            m = self.store_.filter_mask(name, value)
+            mask = m if mask is None else mask & m
         return mask
 
-    def _first_stage(self, words, chars, mask) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Channel scores scaled to the best masked candidate, and the candidate slots."""
-        n, w = len(self.store_), self.weights_
-        sw, sc = self.word_.score(words, n), self.char_.score(chars, n)
-        sw[~mask] = 0
-        sc[~mask] = 0
-        mw, mc = float(sw.max(initial=0)), float(sc.max(initial=0))
-        sw *= w["word"] / mw if mw > 0 else 0.0
-        sc *= w["char"] / mc if mc > 0 else 0.0
-        first = sw + sc
-        k = self.rerank_depth
-        nz = np.flatnonzero(first > 0)
-        if len(nz) > k:
-            kth = np.partition(first[nz], len(nz) - k)[len(nz) - k]
-            nz = nz[first[nz] >= kth]
-        return sw, sc, nz
+    def _first_stage(self, words, chars, mask, exclude=None, include=None) -> tuple:
+        """Candidate slots with their word and char components (each channel scaled to its best
+        candidate).  Rare query terms select candidates over the whole index; common terms
+        (``essential_df``) are added exactly for the candidates only."""
+        n, w, pool = len(self.store_), self.weights_, 2 * self.rerank_depth
+        plans = [ch.split_terms(*ch.query_terms(t), self.essential_df) for ch, t in ((self.word_, words), (self.char_, chars))]
+        sw, sc = (ch.score_ids(p[0], p[1], n) for ch, p in zip((self.word_, self.char_), plans))
+        # selection scale: each channel's best possible score (no pass over the whole index)
+        uw = float(plans[0][1].sum() + plans[0][3].sum()) * (self.k1 + 1)
+        uc = float(plans[1][1].sum() + plans[1][3].sum()) * (self.k1 + 1)
+        first = sw * np.float32(w["word"] / uw if uw > 0 else 0.0)
+        if uc > 0 and w["char"] > 0:
+            first += np.multiply(sc, np.float32(w["char"] / uc), out=sc)
+        if mask is not None:
+            first[~mask] = 0
+        if exclude is not None:
+            first[exclude] = 0
+        cand = np.flatnonzero(first > 0)
+        if len(cand) > pool:
+            cand = cand[np.argpartition(-first[cand], pool - 1)[:pool]]
+        sw = sc = None
+        if include is not None and include not in set(cand.tolist()):
+            cand = np.append(cand, include)
+        cand = np.sort(cand)
+        fw = self.word_.score_slots(*self._all_terms(plans[0]), cand)
+        fc = self.char_.score_slots(*self._all_terms(plans[1]), cand)
+        fw *= w["word"] / fw.max() if len(cand) and fw.max() > 0 else 0.0
+        fc *= w["char"] / fc.max() if len(cand) and fc.max() > 0 else 0.0
+        total = fw + fc
+        if len(cand) > self.rerank_depth:
+            kth = np.partition(total, len(total) - self.rerank_depth)[len(total) - self.rerank_depth]
+            keep = (total >= kth) | (cand == include)
+            cand, fw, fc = cand[keep], fw[keep], fc[keep]
+        return cand, fw, fc
+
+    @staticmethod
+    def _all_terms(plan) -> tuple[np.ndarray, np.ndarray]:
+        """Essential and common query terms of a channel back together."""
+        return np.concatenate([plan[0], plan[2]]), np.concatenate([plan[1], plan[3]])
 
     def _query_doc(self, q) -> dict:
         """A query as a document: plain text, or a (possibly id-less) document."""
@@ -177,12 +201,12 @@ class Matcher:
             return {"id": None, "title": "", "text": q, "keywords": []}
         return encode.as_document(q, require_id=False)
 
-    def _score_slot(self, qdoc, qtext, sw, sc, slot) -> tuple:
+    def _score_slot(self, qdoc, qtext, word, char, slot) -> tuple:
         """Blended score of one candidate with its components, keyword pairs and notes."""
         w, doc = self.weights_, self.store_.get(slot)
         pairs = scoring.keyword_pairs(qtext, qdoc.get("keywords", []), doc["keywords"], self.fuzzy_threshold)
         struct, notes = scoring.structured_fit(qdoc, doc)
-        comp = {"word": float(sw[slot]), "char": float(sc[slot]),
+        comp = {"word": float(word), "char": float(char),
                 "keywords": w["keywords"] * scoring.keyword_score(pairs, doc["keywords"]),
                 "title": w["title"] * scoring.title_score(normalize(qtext), doc["title"]),
                 "structured": w["structured"] * struct}
@@ -193,8 +217,8 @@ class Matcher:
         qdoc = self._query_doc(q)
         qtext = encode.analysis_text(qdoc)
         words, chars = encode.analyze(qtext)
-        sw, sc, cand = self._first_stage(words, chars, self._mask(filters, qdoc.get("id")))
-        scored = [self._score_slot(qdoc, qtext, sw, sc, slot) for slot in cand.tolist()]
+        cand, fw, fc = self._first_stage(words, chars, self._mask(filters), self.slot_of_.get(qdoc.get("id")))
+        scored = [self._score_slot(qdoc, qtext, a, b, slot) for slot, a, b in zip(cand.tolist(), fw.tolist(), fc.tolist())]
         scored.sort(key=lambda s: (-s[0], id_key(s[1]["id"])))
         out = []
         for score, doc, comp, pairs, notes, slot in scored[:top]:
@@ -207,15 +231,17 @@ class Matcher:
         qdoc = self._query_doc(q)
         qtext = encode.analysis_text(qdoc)
         words, chars = encode.analyze(qtext)
-        sw, sc, _ = self._first_stage(words, chars, self._mask(None, qdoc.get("id")))
-        score, doc, comp, pairs, notes, slot = self._score_slot(qdoc, qtext, sw, sc, self.slot_of_[doc_id])
+        slot = self.slot_of_[doc_id]
+        cand, fw, fc = self._first_stage(words, chars, None, include=slot)
+        j = int(np.flatnonzero(cand == slot)[0])
+        score, doc, comp, pairs, notes, slot = self._score_slot(qdoc, qtext, fw[j], fc[j], slot)
         exp = build_explanation(self, qdoc, words, slot, doc, pairs, notes)
         return Match(doc["id"], score, {k: round(v, 6) for k, v in comp.items()}, exp, doc)
 
     def get_params(self) -> dict:
         """Constructor parameters (scikit-learn style)."""
         return {k: getattr(self, k) for k in ("weights", "k1", "b", "char_max_df", "rerank_depth",
-                                              "fuzzy_threshold", "workers", "chunk_size", "progress")}
+                                              "fuzzy_threshold", "essential_df", "workers", "chunk_size", "progress")}
 
     def set_params(self, **params) -> "Matcher":
         """Change constructor parameters (takes effect at the next fit for index parameters)."""

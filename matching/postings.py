@@ -14,6 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 TF_MAX = np.iinfo(np.uint16).max
+ESSENTIAL_MIN_DF = 1000  # below this document frequency a term is always scored over the whole index
 
 
 class Grow:
@@ -111,23 +112,24 @@ class Channel:
             return
         main = self.main.tocsr()
         main.resize((n_slots, len(self.vocab)))
-        d = self._delta_matrix(n_slots)
-        main = main + d
+        rows, X = self._delta_matrix()
+        X = X.tocoo()
+        main = main + sp.csr_matrix((X.data, (rows[X.row], X.col)), shape=main.shape)
         self.main = main.tocsc()
         self.main.sort_indices()
         self.delta, self._delta_csr = {}, None
 
     # -- scoring --------------------------------------------------------------------------
-    def _delta_matrix(self, n_slots: int) -> sp.csr_matrix:
-        """The delta segment as a doc-major CSR over all slots."""
-        rows = sorted(self.delta)
-        indptr = np.zeros(n_slots + 1, dtype=np.int64)
-        for r in rows:
-            indptr[r + 1] = len(self.delta[r][0])
-        np.cumsum(indptr, out=indptr)
-        ind = np.concatenate([self.delta[r][0] for r in rows]) if rows else np.zeros(0, np.int32)
-        dat = np.concatenate([self.delta[r][1] for r in rows]) if rows else np.zeros(0, np.uint16)
-        return sp.csr_matrix((dat, ind, indptr), shape=(n_slots, len(self.vocab)))
+    def _delta_matrix(self) -> tuple[np.ndarray, sp.csr_matrix]:
+        """The delta segment as (slots, doc-major CSR over those slots), cached until it changes."""
+        if self._delta_csr is None:
+            rows = np.asarray(sorted(self.delta), dtype=np.int64)
+            indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+            np.cumsum([len(self.delta[r][0]) for r in rows.tolist()], out=indptr[1:])
+            ind = np.concatenate([self.delta[r][0] for r in rows.tolist()])
+            dat = np.concatenate([self.delta[r][1] for r in rows.tolist()])
+            self._delta_csr = (rows, sp.csr_matrix((dat, ind, indptr), shape=(len(rows), len(self.vocab))))
+        return self._delta_csr
 
     def norm(self) -> np.ndarray:
         """Per-slot BM25 length term k1·(1 − b + b·dl/avgdl), cached until the index changes."""
@@ -155,10 +157,23 @@ class Channel:
             return ids, np.zeros(0, np.float32)
         return ids, self.idf(ids) * (1.0 + np.log(np.asarray(qtf, dtype=np.float32)))
 
+    def split_terms(self, ids: np.ndarray, w: np.ndarray, essential_df: float):
+        """Split query terms into rare ones (scored over the whole index) and common ones (scored
+        only on candidates); the rarest term is always essential."""
+        if not len(ids):
+            return ids, w, ids, w
+        common = self.df.buf[ids] > max(essential_df * self.n_alive, ESSENTIAL_MIN_DF)
+        if common.all():
+            common[np.argmin(self.df.buf[ids])] = False
+        return ids[~common], w[~common], ids[common], w[common]
+
     def score(self, terms: list[str], n_slots: int) -> np.ndarray:
         """Dense BM25 scores of every slot for a tokenized query."""
+        return self.score_ids(*self.query_terms(terms), n_slots)
+
+    def score_ids(self, ids: np.ndarray, w: np.ndarray, n_slots: int) -> np.ndarray:
+        """Dense BM25 scores for term ids with explicit query weights."""
         out = np.zeros(n_slots, dtype=np.float32)
-        ids, w = self.query_terms(terms)
         if not len(ids):
             return out
         norm, k1p1 = self.norm(), np.float32(self.k1 + 1)
@@ -174,11 +189,35 @@ class Channel:
             tf = M.data[s:e].astype(np.float32)
             out[docs] += (wt * k1p1) * tf / (tf + norm[docs])
         if self.delta:
-            if self._delta_csr is None or self._delta_csr.shape != (n_slots, len(self.vocab)):
-                self._delta_csr = self._delta_matrix(n_slots)
-            sub = self._delta_csr[:, ids].tocoo()
+            rows, X = self._delta_matrix()
+            sub = X[:, ids].tocoo()
             tf = sub.data.astype(np.float32)
-            np.add.at(out, sub.row, w[sub.col] * k1p1 * tf / (tf + norm[sub.row]))
+            slots = rows[sub.row]
+            np.add.at(out, slots, w[sub.col] * k1p1 * tf / (tf + norm[slots]))
+        return out
+
+    def score_slots(self, ids: np.ndarray, w: np.ndarray, slots: np.ndarray) -> np.ndarray:
+        """Exact BM25 scores of a few slots (binary search in each term's sorted postings)."""
+        out = np.zeros(len(slots), dtype=np.float32)
+        if not len(ids) or not len(slots):
+            return out
+        norm, k1p1 = self.norm()[slots], np.float32(self.k1 + 1)
+        M = self.main
+        for t, wt in zip(ids.tolist(), w.tolist()):
+            if t >= M.shape[1] or M.indptr[t] == M.indptr[t + 1]:
+                continue
+            docs = M.indices[M.indptr[t]:M.indptr[t + 1]]
+            pos = np.minimum(np.searchsorted(docs, slots), len(docs) - 1)
+            hit = docs[pos] == slots
+            tf = M.data[M.indptr[t]:M.indptr[t + 1]][pos[hit]].astype(np.float32)
+            out[hit] += (wt * k1p1) * tf / (tf + norm[hit])
+        if self.delta:
+            want = dict(zip(ids.tolist(), w.tolist()))
+            for j, slot in enumerate(slots.tolist()):
+                if slot in self.delta:
+                    for t, tf in zip(*(a.tolist() for a in self.delta[slot])):
+                        if t in want:
+                            out[j] += want[t] * k1p1 * tf / (tf + norm[j])
         return out
 
     def contributions(self, terms: list[str], slot: int, doc_terms: list[str]) -> dict[str, float]:

@@ -17,7 +17,7 @@ DEFAULT_WEIGHTS = {
     "char": 0.5,        # BM25 over Han character bigrams, scaled to the best candidate
     "keywords": 0.15,   # fuzzy keyword agreement
     "title": 0.05,      # how much of the candidate's title the query spells out
-    "structured": 0.3,  # same field, TRL fit, budget vs asking price (document queries only)
+    "structured": 0.5,  # same field, TRL fit, budget vs asking price (document queries only)
 }
 
 

@@ -64,7 +64,10 @@ class DocStore:
         values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
         voc = self.code_vocab[name]
         wanted = [voc[str(getattr(v, "value", v))] for v in values if str(getattr(v, "value", v)) in voc]
-        return np.isin(self.codes[name].a, np.asarray(wanted, dtype=np.int32))
+        col = self.codes[name].a
+        if len(wanted) == 1:
+            return col == wanted[0]
+        return np.isin(col, np.asarray(wanted, dtype=np.int32), kind="table") if wanted else np.zeros(len(col), bool)
 
 
 def _save_channel(ch: Channel, gen: Path, name: str) -> dict:

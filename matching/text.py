@@ -116,6 +116,19 @@ def _normalize_with_map(text: str) -> tuple[str, list[int] | None]:
     return "".join(parts), where
 
 
+def s_stem(word: str) -> str:
+    """Harman's S-stemmer for English plurals (devices → device, batteries → battery)."""
+    if len(word) < 4 or not word.isalpha():
+        return word
+    if word.endswith("ies") and not word.endswith(("eies", "aies")):
+        return word[:-3] + "y"
+    if word.endswith("es") and not word.endswith(("aes", "ees", "oes")):
+        return word[:-1]
+    if word.endswith("s") and not word.endswith(("us", "ss")):
+        return word[:-1]
+    return word
+
+
 def tokenize_spans(text: str, keep_stopwords: bool = False) -> list[tuple[str, int, int]]:
     """Word tokens with (start, end) offsets into the original, un-normalized text."""
     norm, where = _normalize_with_map(text or "")
@@ -130,7 +143,7 @@ def tokenize_spans(text: str, keep_stopwords: bool = False) -> list[tuple[str, i
                     out.append((tok, pos, pos + len(tok)))
                 pos += len(tok)
         elif keep_stopwords or m.group(2) not in stop:
-            out.append((m.group(2), m.start(), m.end()))
+            out.append((s_stem(m.group(2)), m.start(), m.end()))
     if where is not None:
         out = [(t, where[s], where[e - 1] + 1) for t, s, e in out]
     return out
@@ -147,7 +160,7 @@ def tokenize(text: str) -> list[str]:
         if han:
             out.extend(t for t in seg.cut_run(han) if t not in stop)
         elif m.group(2) not in stop:
-            out.append(m.group(2))
+            out.append(s_stem(m.group(2)))
     return out
 
 

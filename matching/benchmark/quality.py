@@ -66,7 +66,7 @@ def run_bm25s(doc_toks, q_toks, ids, queries, k: int = 10) -> dict:
 
     r = bm25s.BM25(k1=1.5, b=0.75, method="lucene")
     r.index(doc_toks, show_progress=False)
-    res, _ = r.retrieve([t or ["<empty>"] for t in q_toks], k=k, show_progress=False)
+    res, _ = r.retrieve([t or ["<empty>"] for t in q_toks], k=min(k, len(ids)), show_progress=False)
     return {q["id"]: [ids[int(i)] for i in row] for q, row in zip(queries, res)}
 
 
