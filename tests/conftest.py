@@ -85,3 +85,9 @@ def ctx(app):
 def client(ctx):
     """A test client (cookies kept between its requests)."""
     return ctx.test_client()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say once, at the end, whether the PostgreSQL leg ran."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        terminalreporter.write_line(PG_SKIP, yellow=True)

@@ -27,7 +27,7 @@ class Suggestion:
 
 
 def _field_names() -> dict[str, str]:
-    return dict(db.session.execute(sa.select(Field.code, Field.name_zh)).tuples().all())
+    return {code: name for code, name in db.session.execute(sa.select(Field.code, Field.name_zh))}
 
 
 def _readable(explanation: dict | None, names: dict[str, str]) -> dict:
