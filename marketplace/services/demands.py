@@ -9,6 +9,7 @@ from typing import Any
 from models import EventKind, ListingKind, CooperationMode, Demand, DemandStatus, Role, User, Visibility, db, utcnow
 
 from .activity import record_event, record_listing_change
+from .disclosure import can_read_details
 from .errors import Conflict, FieldErrors, NotFound, PermissionDenied
 from .listings import (
     REGION_MAX, SUMMARY_MAX, TEXT_MAX, TITLE_MAX, clean_choice, clean_date, clean_field,
@@ -35,11 +36,12 @@ class Disclosure:
 
 
 def disclosure(demand: Demand, viewer: User | None) -> Disclosure:
-    """Anonymous hides the organization, confidential hides the details, from non-owners."""
+    """Anonymous hides the organization, confidential hides the details, from non-owners;
+    a connected party that accepted the confidentiality undertaking reads the details."""
     owner = demand.is_owned_by(viewer)
     return Disclosure(
         organization=owner or demand.visibility is not Visibility.ANONYMOUS,
-        details=owner or demand.visibility is not Visibility.CONFIDENTIAL,
+        details=owner or demand.visibility is not Visibility.CONFIDENTIAL or can_read_details(demand, viewer),
     )
 
 
