@@ -1,0 +1,130 @@
+"""The honest funnel: every figure is counted from recorded events (``Event`` rows), never from
+the current state of listings or pairings, so nothing can be inflated by editing rows.
+
+对接率 (connection rate) = demands with at least one connected pairing ÷ demands published."""
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from models import Event, EventKind, Field, db, utcnow
+
+MONTHS = 12
+PAIRING_FIGURES = {  # API name → event kind; each counts distinct pairings
+    "pairings": EventKind.PAIRING_PROPOSED,
+    "connected_pairings": EventKind.PAIRING_CONNECTED,
+    "declined": EventKind.PAIRING_DECLINED,
+    "withdrawn": EventKind.PAIRING_WITHDRAWN,
+    "expired": EventKind.PAIRING_EXPIRED,
+}
+LISTING_FIGURES = {"demands": (EventKind.DEMAND_PUBLISHED, Event.demand_id),
+                   "results": (EventKind.RESULT_PUBLISHED, Event.result_id)}
+
+
+def _rate(connected: int, published: int) -> float:
+    return round(connected / published, 4) if published else 0.0
+
+
+def _listing_fields(kind: EventKind = EventKind.DEMAND_PUBLISHED, column=Event.demand_id):
+    """listing id → the field of its latest publication event (a listing counts in one field)."""
+    latest = (sa.select(sa.func.max(Event.id).label("event_id"))
+              .where(Event.kind == kind, column.is_not(None)).group_by(column).subquery())
+    return (sa.select(column.label("listing_id"), Event.field_code)
+            .join(latest, Event.id == latest.c.event_id).subquery())
+
+
+def _connected_demands(by_field: bool):
+    """Distinct published demands with a connected-pairing event (per field of the demand)."""
+    fields = _listing_fields()
+    columns = [fields.c.field_code] if by_field else []
+    query = (sa.select(*columns, sa.func.count(sa.distinct(Event.demand_id)))
+             .join(fields, fields.c.listing_id == Event.demand_id)
+             .where(Event.kind == EventKind.PAIRING_CONNECTED))
+    return query.group_by(*columns) if by_field else query
+
+
+def _empty() -> dict:
+    return dict.fromkeys([*LISTING_FIGURES, *PAIRING_FIGURES, "connected_demands"], 0)
+
+
+def _totals() -> dict:
+    figures = _empty()
+    for name, (kind, column) in LISTING_FIGURES.items():
+        figures[name] = db.session.scalar(
+            sa.select(sa.func.count(sa.distinct(column))).where(Event.kind == kind)) or 0
+    counts = dict(db.session.execute(
+        sa.select(Event.kind, sa.func.count(sa.distinct(Event.pairing_id)))
+        .where(Event.kind.in_(list(PAIRING_FIGURES.values()))).group_by(Event.kind)).all())
+    figures.update({name: counts.get(kind, 0) for name, kind in PAIRING_FIGURES.items()})
+    figures["connected_demands"] = db.session.scalar(_connected_demands(by_field=False)) or 0
+    return figures
+
+
+def _by_field() -> list[dict]:
+    """The same figures per field; pairing events without a field take their demand's."""
+    rows: dict[str, dict] = {}
+    fields = _listing_fields()
+    result_fields = _listing_fields(EventKind.RESULT_PUBLISHED, Event.result_id)
+    for name, subquery in (("demands", fields), ("results", result_fields)):
+        for code, count in db.session.execute(
+                sa.select(subquery.c.field_code, sa.func.count()).group_by(subquery.c.field_code)):
+            rows.setdefault(code, _empty())[name] = count
+    field = sa.func.coalesce(Event.field_code, fields.c.field_code)
+    kinds = {kind: name for name, kind in PAIRING_FIGURES.items()}
+    for kind, code, count in db.session.execute(
+            sa.select(Event.kind, field, sa.func.count(sa.distinct(Event.pairing_id)))
+            .outerjoin(fields, fields.c.listing_id == Event.demand_id)
+            .where(Event.kind.in_(list(kinds))).group_by(Event.kind, field)):
+        rows.setdefault(code, _empty())[kinds[kind]] = count
+    for code, count in db.session.execute(_connected_demands(by_field=True)):
+        rows.setdefault(code, _empty())["connected_demands"] = count
+    names = dict(db.session.execute(sa.select(Field.code, Field.name_zh)).all())
+    order = {code: i for i, code in enumerate(db.session.scalars(sa.select(Field.code).order_by(Field.sort_order)))}
+    return [{"field": code, "name": names.get(code, code or "未分类"), **figures,
+             "connection_rate": _rate(figures["connected_demands"], figures["demands"])}
+            for code, figures in sorted(rows.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0] or ""))]
+
+
+def _month_starts(now: datetime) -> list[tuple[int, int]]:
+    """(year, month) of the last ``MONTHS`` months, oldest first, the current one last."""
+    months, year, month = [], now.year, now.month
+    for _ in range(MONTHS):
+        months.append((year, month))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return months[::-1]
+
+
+def _by_month(now: datetime) -> list[dict]:
+    """Per calendar month (UTC) of the last year: publications and pairing steps that month."""
+    months = _month_starts(now)
+    start = datetime(*months[0], 1)
+    subject = sa.case((Event.kind == EventKind.DEMAND_PUBLISHED, Event.demand_id),
+                      (Event.kind == EventKind.RESULT_PUBLISHED, Event.result_id), else_=Event.pairing_id)
+    year, month = sa.extract("year", Event.created_at), sa.extract("month", Event.created_at)
+    rows = db.session.execute(
+        sa.select(Event.kind, year, month, sa.func.count(sa.distinct(subject)))
+        .where(Event.created_at >= start).group_by(Event.kind, year, month)).all()
+    names = {kind: name for name, (kind, _) in LISTING_FIGURES.items()}
+    names.update({kind: name for name, kind in PAIRING_FIGURES.items()})
+    table = {ym: dict.fromkeys([*LISTING_FIGURES, *PAIRING_FIGURES], 0) for ym in months}
+    for kind, y, m, count in rows:
+        if (int(y), int(m)) in table:
+            table[(int(y), int(m))][names[kind]] = count
+    return [{"month": f"{y:04d}-{m:02d}", **figures} for (y, m), figures in table.items()]
+
+
+def funnel(now: datetime | None = None) -> dict:
+    """Every figure of the statistics page and ``GET /api/v1/stats``.
+
+    ``bids``, ``engagements`` and ``deal_amount`` belong to the PoC stage (validation requests,
+    bids, engagements), which is not open yet: they are reported as zero/empty, not estimated."""
+    totals = _totals()
+    return {
+        **{name: totals[name] for name in (*LISTING_FIGURES, *PAIRING_FIGURES)},
+        "connected_demands": totals["connected_demands"],
+        "connection_rate": _rate(totals["connected_demands"], totals["demands"]),
+        "bids": 0, "engagements": {}, "deal_amount": 0, "poc_open": False,
+        "by_field": _by_field(),
+        "by_month": _by_month(now or utcnow()),
+    }
