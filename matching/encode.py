@@ -13,6 +13,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import text as textmod
+from .glossary import expansion_tokens
 
 META_FIELDS = ("kind", "field", "status", "trl", "trl_target", "budget_min", "budget_max", "asking_price")
 
@@ -40,9 +41,14 @@ def analysis_text(doc: dict) -> str:
     return "\n".join(x for x in (doc.get("title", ""), " ".join(doc.get("keywords", ())), doc.get("text", "")) if x)
 
 
+def word_tokens(text: str) -> list[str]:
+    """Word-channel tokens: the text's own tokens plus glossary translations."""
+    return textmod.tokenize(text) + expansion_tokens(text)
+
+
 def analyze(text: str) -> tuple[list[str], list[str]]:
     """Word tokens and character bigrams of one analysis text."""
-    return textmod.tokenize(text), textmod.char_bigrams(text)
+    return word_tokens(text), textmod.char_bigrams(text)
 
 
 def _encode_one(tokens: list[str], local: dict[str, int], ids: list[int], tfs: list[int]) -> int:

@@ -1,8 +1,8 @@
 """Explanations: why a document matches a query, as JSON-ready data with highlight offsets."""
 from __future__ import annotations
 
-from .encode import analysis_text
-from .text import normalize, tokenize, tokenize_spans
+from .encode import analysis_text, word_tokens
+from .text import normalize, tokenize_spans
 
 MAX_TERMS = 8
 
@@ -30,7 +30,7 @@ def _find_all(text: str, needle: str) -> list[list[int]]:
 def build_explanation(m, qdoc: dict, qwords: list[str], slot: int, doc: dict,
                       pairs: list[dict], notes: list[dict]) -> dict:
     """Shared terms with contributions, fuzzy keyword pairs, field/TRL/budget notes, highlights."""
-    contrib = m.word_.contributions(qwords, slot, tokenize(analysis_text(doc)))
+    contrib = m.word_.contributions(qwords, slot, word_tokens(analysis_text(doc)))
     total = sum(contrib.values()) or 1.0
     top = sorted(contrib.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TERMS]
     wanted = {t for t, _ in top}

@@ -201,3 +201,10 @@ def test_library_imports_no_web_stack():
             "print(bad)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_english_demand_finds_chinese_result_through_the_glossary():
+    m = fitted()
+    res = m.query({"title": "Thermal runaway warning for lithium-ion batteries", "text": "energy storage safety",
+                   "kind": "demand", "field": "energy"}, filters={"kind": "result"})
+    assert res[0].id == 1

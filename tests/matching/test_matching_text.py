@@ -113,11 +113,20 @@ def test_memoized_parallel_tokens_equal_the_jieba_reference():
             got.append(sorted((vocab[i], int(c)) for i, c in zip(ids[pos:pos + n], tfs[pos:pos + n])))
             pos += n
     from collections import Counter
-    assert got == [sorted(Counter(r).items()) for r in reference]
+    from matching.glossary import expansion_tokens
+    assert got == [sorted(Counter(r + expansion_tokens(t)).items()) for r, t in zip(reference, texts)]
 
 
 def test_encode_chunk_counts():
     (vocab, ids, tfs, lens), (cvocab, cids, ctfs, clens) = encode_chunk(["电池 电池 gan", "钢"])
-    assert list(lens) == [2, 1]
-    assert dict(zip((vocab[i] for i in ids[:2]), tfs[:2].tolist())) == {"电池": 2, "gan": 1}
+    assert list(lens) == [3, 1]  # 电池, gan and the glossary's "battery"
+    assert dict(zip((vocab[i] for i in ids[:3]), tfs[:3].tolist())) == {"电池": 2, "gan": 1, "battery": 1}
     assert [cvocab[i] for i in cids] == ["电池", "钢"]
+
+
+def test_glossary_bridges_english_and_chinese():
+    from matching.glossary import expansion_tokens
+
+    assert {"调制器", "无人机"} <= set(expansion_tokens("Thin-film modulators for UAVs"))
+    assert {"modulator", "uav"} <= set(expansion_tokens("电光调制器与无人机"))
+    assert expansion_tokens("与本文无关的内容") == []
