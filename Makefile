@@ -34,7 +34,7 @@ run: seed serve
 
 serve: install
 	@echo "InnoBridge on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 test: install
 	$(BIN)/pytest
