@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from tqdm import tqdm
 
 from marketplace.services import accounts
-from models import (CooperationMode, Demand, DemandStatus, Field, Maturity, Result, ResultStatus,
+from models import (CooperationMode, Demand, DemandStatus, Event, EventKind, Field, Maturity, Result, ResultStatus,
                     TransferMode, User, Visibility, db, utcnow)
 from .loader import DEMO_DOMAIN, read
 
@@ -105,8 +105,14 @@ def load_synthetic(n: int, progress: bool = False) -> int:
 
 
 def _flush(model, batch: list[dict], bar) -> None:
+    """Insert one batch with its publish events (statistics count events only), commit."""
     if batch:
-        db.session.execute(sa.insert(model), batch)
+        ids = db.session.scalars(sa.insert(model).returning(model.id, sort_by_parameter_order=True), batch).all()
+        kind, key = ((EventKind.DEMAND_PUBLISHED, "demand_id") if model is Demand
+                     else (EventKind.RESULT_PUBLISHED, "result_id"))
+        db.session.execute(sa.insert(Event), [
+            {"kind": kind, key: listing_id, "field_code": row["field_code"], "created_at": row["published_at"]}
+            for listing_id, row in zip(ids, batch)])
         db.session.commit()
         bar.update(len(batch))
         batch.clear()
