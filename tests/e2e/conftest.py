@@ -1,0 +1,67 @@
+"""Browser tests: a live server on a free local port with the demo data, driven by Playwright in
+Debian's Chromium. Skipped (with the reason) where Playwright or Chromium is missing."""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+DEMO_PASSWORD = "e2e-demo-pass-2026"
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The app with the demo data on 127.0.0.1:<free port>, served from a thread."""
+    from flask_migrate import upgrade
+    from werkzeug.serving import make_server
+
+    from marketplace import create_app
+    from models import db
+    from seeds.loader import load_demo
+
+    instance = tmp_path_factory.mktemp("e2e-instance")
+    app = create_app({"SECRET_KEY": "e2e-secret", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/e2e.db",
+                      "MATCH_INDEX_DIR": "", "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        upgrade()
+        load_demo(DEMO_PASSWORD)
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (no downloads: Debian's package)."""
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    if not CHROMIUM:
+        pytest.skip("Chromium not found (apt-get install chromium); browser tests skipped")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context (own cookies) per test."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    yield context.new_page()
+    context.close()
+
+
+def sign_in(page, base: str, email: str) -> None:
+    """Log in through the form as a person would."""
+    page.goto(f"{base}/auth/login")
+    page.fill("#email", email)
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("form button.primary")
+    page.wait_for_url(f"{base}/me/")
