@@ -43,7 +43,8 @@ def analysis_text(doc: dict) -> str:
 
 def word_tokens(text: str) -> list[str]:
     """Word-channel tokens: the text's own tokens plus glossary translations."""
-    return textmod.tokenize(text) + expansion_tokens(text)
+    tokens = textmod.tokenize(text)
+    return tokens + expansion_tokens(tokens)
 
 
 def analyze(text: str) -> tuple[list[str], list[str]]:

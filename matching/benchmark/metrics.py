@@ -27,3 +27,17 @@ def evaluate(runs: dict, queries: list[dict]) -> dict[str, dict[str, float]]:
             for name, v in m.items():
                 per[key][name].append(v)
     return {s: {n: sum(v) / len(v) for n, v in ms.items()} | {"n": len(ms["MRR@10"])} for s, ms in per.items()}
+
+
+def paired_bootstrap(runs_a: dict, runs_b: dict, queries: list[dict], metric: str = "MRR@10",
+                     n: int = 2000, seed: int = 0) -> tuple[float, float, float]:
+    """Mean per-query difference a − b of a metric and its 95% paired-bootstrap interval."""
+    import numpy as np
+
+    d = np.asarray([query_metrics(runs_a.get(q["id"], []), set(q["relevant"]))[metric]
+                    - query_metrics(runs_b.get(q["id"], []), set(q["relevant"]))[metric] for q in queries])
+    if not len(d):
+        return 0.0, 0.0, 0.0
+    rng = np.random.default_rng(seed)
+    means = d[rng.integers(0, len(d), size=(n, len(d)))].mean(axis=1)
+    return float(d.mean()), float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))

@@ -15,7 +15,7 @@ import numpy as np
 from ..encode import analysis_text, as_document
 from ..matcher import Matcher
 from ..text import tokenize
-from .metrics import evaluate
+from .metrics import evaluate, paired_bootstrap
 
 
 def load_jsonl(path) -> list[dict]:
@@ -97,14 +97,18 @@ def compare(name: str, corpus: list[dict], queries: list[dict], matcher: Matcher
     runs["BM25 (bm25s)"] = run_bm25s(doc_toks, q_toks, ids, queries)
     runs["TF-IDF (sklearn)"] = run_tfidf(doc_toks, q_toks, ids, queries)
     held = queries[1::2]
-    return {method: {"slices": evaluate(r, queries), "held_out": evaluate(r, held)["all"]}
-            for method, r in runs.items()}
+    out = {method: {"slices": evaluate(r, queries), "held_out": evaluate(r, held)["all"]} for method, r in runs.items()}
+    blend = runs["blend (matching)"]
+    out["blend (matching)"]["vs_bm25_ci"] = {m: paired_bootstrap(blend, runs["BM25 (bm25s)"], queries, m)
+                                             for m in ("R@1", "MRR@10", "nDCG@10")}
+    return out
 
 
 def markdown(results: dict[str, dict]) -> str:
     """Results of ``compare`` for several sets as one Markdown table, with margins over BM25."""
     cols = ["R@1", "R@5", "R@10", "MRR@10", "nDCG@10"]
     lines = ["| set | method | slice | n | " + " | ".join(cols) + " |", "|---|---|---|---:|" + "---:|" * len(cols)]
+    notes: list[str] = []
     for set_name, res in results.items():
         for method, r in res.items():
             slices = [("all", r["slices"]["all"]), ("held-out half", r["held_out"])]
@@ -113,7 +117,9 @@ def markdown(results: dict[str, dict]) -> str:
                 lines.append(f"| {set_name} | {method} | {s} | {m['n']} | " + " | ".join(f"{m[c]:.3f}" for c in cols) + " |")
         b, base = res["blend (matching)"]["slices"]["all"], res["BM25 (bm25s)"]["slices"]["all"]
         lines.append(f"| {set_name} | **margin blend − BM25** | all | | " + " | ".join(f"{b[c] - base[c]:+.3f}" for c in cols) + " |")
-    return "\n".join(lines)
+        for metric, (mean, lo, hi) in res["blend (matching)"].get("vs_bm25_ci", {}).items():
+            notes.append(f"{set_name}: blend − BM25 {metric} {mean:+.3f}, 95% paired bootstrap CI [{lo:+.3f}, {hi:+.3f}]")
+    return "\n".join(lines) + "\n\n" + "\n".join(f"- {n}" for n in notes)
 
 
 def run_quality(datasets: list[str], seeds: str | None, matcher: Matcher, as_json: bool = False) -> dict:
