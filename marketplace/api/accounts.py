@@ -6,18 +6,14 @@ from datetime import timedelta
 from flask import current_app
 
 from models import Field, Role, TokenKind, db
-from ..extensions import limiter
+from ..extensions import limiter, login_limit
 from ..services import accounts, sessions
 from . import api_bp, bearer_token, current_api_user, json_body, token_required
 from .serializers import iso, organization_json, user_json
 
 
-def _login_limit() -> str:
-    return current_app.config["RATELIMIT_LOGIN"]
-
-
 @api_bp.post("/tokens")
-@limiter.limit(_login_limit)
+@limiter.limit(login_limit)
 def create_token():
     """Exchange email and password for a bearer token."""
     data = json_body()

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import db
-from ..extensions import limiter
+from ..extensions import limiter, login_limit
 from ..forms import ActionForm, apply_errors
 from ..forms.auth import LoginForm, RegisterForm
 from ..security import end_session, start_session
@@ -22,13 +22,8 @@ def _safe_next(target: str | None) -> str:
     return url_for("account.workspace")
 
 
-def _login_limit() -> str:
-    from flask import current_app
-    return current_app.config["RATELIMIT_LOGIN"]
-
-
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def login():
     """Sign in with email and password; one message for every failure."""
     form = LoginForm()
