@@ -49,8 +49,7 @@ def cmd_rank(args) -> None:
     m = _matcher(args).fit(_jsonl(args.corpus))
     queries = list(_jsonl(args.queries))
     for q in _progress(queries, len(queries), args.quiet, "ranking"):
-        query = q["text"] if set(q) <= {"id", "text", "relevant", "type"} else {k: v for k, v in q.items() if k != "id"}
-        ranked = m.query(query, top=args.top, filters=_filters(args), explain=False)
+        ranked = m.query(q.get("text") or "", top=args.top, filters=_filters(args), explain=False)
         _emit({"query_id": q["id"], "ranked": [x.id for x in ranked]})
 
 

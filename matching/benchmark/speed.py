@@ -6,6 +6,7 @@ of the same documents, i.e. it skips tokenizing; its query tokens come from ``ma
 from __future__ import annotations
 
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -50,7 +51,7 @@ def timed(fn, items) -> list[float]:
 
 def run_matching(n: int, workers: int, n_queries: int, workdir: Path) -> dict:
     """Measure the matcher at ``n`` synthetic documents; leaves token ids for bm25s in workdir."""
-    res = {"n_docs": n, "workers": workers}
+    res = {"n_docs": n, "workers": workers, "loadavg_start": [round(x, 2) for x in os.getloadavg()]}
     t = time.perf_counter()
     m = Matcher(workers=workers, progress=True).fit(synth.documents(n))
     res["build_s"] = round(time.perf_counter() - t, 1)
@@ -72,6 +73,7 @@ def run_matching(n: int, workers: int, n_queries: int, workdir: Path) -> dict:
     res["update_one"] = pct(timed(m.update, [{**d, "text": d["text"] + "新增内容"} for d in new[:100]]))
     res["remove_one"] = pct(timed(m.remove, [d["id"] for d in new[100:]]))
     res["peak_rss_mb"] = round(peak_rss_mb(), 0)
+    res["loadavg_end"] = [round(x, 2) for x in os.getloadavg()]
     t = time.perf_counter()
     m.save(workdir / f"index-{n}")
     res["save_s"] = round(time.perf_counter() - t, 1)
