@@ -20,7 +20,7 @@ def make_org(kind: OrgKind = OrgKind.ENTERPRISE, **overrides) -> Organization:
     """An organization with a unique name."""
     org = Organization(**({"name": f"测试机构{next(_seq)}", "kind": kind, "region": "上海市"} | overrides))
     db.session.add(org)
-    db.session.flush()
+    db.session.commit()  # committed, so a request's own session can write next to it (SQLite locks)
     return org
 
 
