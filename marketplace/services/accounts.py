@@ -82,7 +82,11 @@ def register_user(data: Mapping[str, Any]) -> User:
     """
     errors = FieldErrors()
     account = _clean_account(data, SELF_SERVICE_ROLES, errors)
-    org = _clean_org(data.get("organization") or {}, account["role"], errors)
+    org_data = data.get("organization") or {}
+    if not isinstance(org_data, Mapping):
+        errors.add("organization", "请提供机构信息 {name, kind, region}。")
+        org_data = {}
+    org = _clean_org(org_data, account["role"], errors)
     if org["name"] and _find_org(org["name"]):
         errors.add("organization.name", "该机构已在平台注册，请联系平台运营人员将您加入该机构。")
     errors.raise_if_any()

@@ -64,12 +64,19 @@ def query_terms(q: str) -> list[str]:
     return terms[:MAX_QUERY_TOKENS]
 
 
+# Keywords are searched in their JSON text: a term with JSON punctuation would match the
+# list's own brackets, quotes and commas (every listing), so such terms skip that column.
+_JSON_SYNTAX = frozenset('[]",\\')
+
+
 def _relevance(terms: list[str], title, keywords, body):
     """Weighted count of terms found in title (3), keywords (2) and body (1)."""
     score = sa.literal(0)
     for term in terms:
         pattern = f"%{_escape_like(term)}%"
         for column, weight in ((title, 3), (keywords, 2), (body, 1)):
+            if column is keywords and _JSON_SYNTAX & set(term):
+                continue
             score = score + sa.case((column.ilike(pattern, escape="\\"), weight), else_=0)
     return score
 

@@ -88,7 +88,9 @@ def _clean(data: Mapping[str, Any], current: Demand | None, publishing: bool) ->
     if low is not None and high is not None and low > high:
         errors.add("budget_max", "预算上限不能低于下限。")
     deadline = cleaned["deadline"]
-    deadline_checked = current is None or "deadline" in data or publishing
+    # An unchanged deadline is not re-checked (the edit form sends every field back), except when
+    # publishing: a demand must not go (back) on the list with a deadline that has passed.
+    deadline_checked = current is None or publishing or deadline != current.deadline
     if deadline is not None and deadline_checked and deadline <= date.today():
         errors.add("deadline", "截止日期必须晚于今天。")
     if cleaned["visibility"] is Visibility.CONFIDENTIAL and not cleaned["summary"]:

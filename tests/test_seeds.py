@@ -1,0 +1,166 @@
+"""Demo data and synthetic data: loaded through the services' rules, idempotent, pairs resolvable."""
+import json
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from marketplace.services import accounts, demands, results
+from models import Demand, DemandStatus, Organization, OrgKind, Result, ResultStatus, Role, SEED_FIELDS, User, db
+from seeds import loader, synthetic
+
+from .factories import make_user
+
+
+@pytest.fixture(autouse=True)
+def cheap_hashing(monkeypatch):
+    """The loader creates ~30 accounts; a low-cost scrypt keeps this module fast. Verification
+    still goes through the real check (the parameters travel inside the hash)."""
+    monkeypatch.setattr(accounts, "hash_password", lambda p: generate_password_hash(p, method="scrypt:1024:8:1"))
+
+DEMO_PASSWORD = "demo-bridge-2026"
+DEMO_ACCOUNTS = {"admin": Role.ADMIN, "enterprise": Role.ENTERPRISE, "researcher": Role.RESEARCHER,
+                 "center": Role.CENTER}
+
+
+def count(model, *where) -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+def table_counts() -> dict[str, int]:
+    return {"organizations": count(Organization), "users": count(User), "demands": count(Demand),
+            "results": count(Result)}
+
+
+def load_demo(password=DEMO_PASSWORD):
+    report = loader.load_demo(password)
+    db.session.commit()
+    return report
+
+
+def test_data_files_are_big_enough_and_consistent():
+    orgs, demand_items, result_items = (loader.read(n) for n in ("organizations.json", "demands.json", "results.json"))
+    kinds = [o["kind"] for o in orgs]
+    assert len(orgs) >= 12 and kinds.count("center") >= 6
+    assert {"enterprise", "university", "institute", "center"} <= set(kinds)
+    assert len(demand_items) >= 40 and len(result_items) >= 60
+    org_keys = {o["key"] for o in orgs}
+    assert all(item["org"] in org_keys for item in demand_items + result_items)
+    for items in (demand_items, result_items):
+        assert len({i["key"] for i in items}) == len(items)
+        assert len({i["title"] for i in items}) == len(items)  # seed_keys() looks listings up by title
+    codes = {code for code, _, _ in SEED_FIELDS}
+    assert {i["field"] for i in demand_items + result_items} <= codes
+
+
+def test_load_demo_creates_everything_and_the_demo_accounts_sign_in(ctx):
+    report = load_demo()
+    counts = table_counts()
+    assert counts["organizations"] >= 12 and counts["demands"] >= 40 and counts["results"] >= 60
+    # Every listing of the data files passed the services' validation and was created.
+    assert report.created["demands"] == len(loader.read("demands.json")) == counts["demands"]
+    assert report.created["results"] == len(loader.read("results.json")) == counts["results"]
+    assert report.password == DEMO_PASSWORD and DEMO_PASSWORD in report.describe()
+    assert count(Demand, Demand.status == DemandStatus.PUBLISHED) >= 40
+    assert count(Result, Result.status == ResultStatus.PUBLISHED) >= 60
+    assert count(Organization, Organization.kind == OrgKind.CENTER) >= 6
+    for name, role in DEMO_ACCOUNTS.items():
+        email = f"{name}@{loader.DEMO_DOMAIN}"
+        assert (role.value, email) in report.accounts
+        user = accounts.authenticate(email, DEMO_PASSWORD)
+        assert user.role is role
+    demand_roles = set(db.session.scalars(sa.select(User.role).join(Demand, Demand.created_by_id == User.id)))
+    result_roles = set(db.session.scalars(sa.select(User.role).join(Result, Result.created_by_id == User.id)))
+    assert demand_roles == {Role.ENTERPRISE} and result_roles == {Role.RESEARCHER}
+
+
+def test_loading_twice_adds_nothing(ctx):
+    load_demo()
+    before = table_counts()
+    second = load_demo("a-different-password-9")
+    assert second.created == {"organizations": 0, "users": 0, "demands": 0, "results": 0}
+    assert second.password is None  # existing accounts keep their password
+    assert "password unchanged" in second.describe()
+    assert table_counts() == before
+    assert accounts.authenticate(f"enterprise@{loader.DEMO_DOMAIN}", DEMO_PASSWORD)
+
+
+def test_load_demo_generates_a_password_when_none_is_given(ctx):
+    accounts.create_admin("someone@example.com", "operator-pass-31")  # an operator already exists
+    report = load_demo(password=None)
+    assert report.password and len(report.password) >= 8
+    assert accounts.authenticate(f"admin@{loader.DEMO_DOMAIN}", report.password).is_admin
+
+
+def test_every_labelled_pair_resolves_to_published_listings(ctx):
+    load_demo()
+    keys = loader.seed_keys()
+    pairs = json.loads((loader.DATA / "pairs.json").read_text("utf-8"))
+    assert len({p["demand"] for p in pairs}) >= 25
+    for pair in pairs:
+        demand = db.session.get(Demand, keys["demands"][pair["demand"]])
+        assert demand.status is DemandStatus.PUBLISHED, pair["demand"]
+        assert pair["results"], pair["demand"]
+        for key in pair["results"]:
+            result = db.session.get(Result, keys["results"][key])
+            assert result.status is ResultStatus.PUBLISHED, key
+
+
+# --- synthetic data ---------------------------------------------------------------------------
+
+def demand_payload(row: dict) -> dict:
+    """The API-shaped payload of a synthetic demand row."""
+    return {"title": row["title"], "description": row["description"], "summary": row["summary"],
+            "field": row["field_code"], "keywords": row["keywords"], "budget_min": row["budget_min"],
+            "budget_max": row["budget_max"], "deadline": row["deadline"].isoformat(),
+            "cooperation_mode": row["cooperation_mode"].value, "trl_target": row["trl_target"],
+            "region": row["region"], "visibility": row["visibility"].value, "status": row["status"].value}
+
+
+def result_payload(row: dict) -> dict:
+    """The API-shaped payload of a synthetic result row."""
+    return {"title": row["title"], "abstract": row["abstract"], "field": row["field_code"],
+            "keywords": row["keywords"], "trl": row["trl"], "maturity": row["maturity"].value,
+            "transfer_modes": row["transfer_modes"], "asking_price": row["asking_price"],
+            "region": row["region"], "status": row["status"].value}
+
+
+@pytest.mark.parametrize("kind, role, payload, create, model, published", [
+    ("demand", Role.ENTERPRISE, demand_payload, demands.create_demand, Demand, DemandStatus.PUBLISHED),
+    ("result", Role.RESEARCHER, result_payload, results.create_result, Result, ResultStatus.PUBLISHED),
+])
+def test_synthetic_rows_pass_the_services_rules(ctx, kind, role, payload, create, model, published):
+    owner = make_user(role)
+    fields = [code for code, _, _ in SEED_FIELDS]
+    rows = list(synthetic.synthetic_rows(50, kind, owner, fields, synthetic._vocabulary(), seed=7))
+    assert len(rows) == 50 and {r["field_code"] for r in rows} == set(fields)
+    for row in rows:
+        create(owner, payload(row))  # raises ValidationFailed on the first row outside the rules
+    db.session.commit()
+    assert count(model, model.status == published) == 50
+
+
+def test_synthetic_rows_are_deterministic_for_a_seed(ctx):
+    owner = make_user()
+    vocab, fields = synthetic._vocabulary(), [code for code, _, _ in SEED_FIELDS]
+    first = [r["title"] for r in synthetic.synthetic_rows(20, "demand", owner, fields, vocab, seed=3)]
+    again = [r["title"] for r in synthetic.synthetic_rows(20, "demand", owner, fields, vocab, seed=3)]
+    assert first == again and len(set(first)) == 20
+
+
+def test_load_synthetic_inserts_published_rows_and_repeats_with_new_titles(ctx):
+    accounts.create_admin(f"admin@{loader.DEMO_DOMAIN}", DEMO_PASSWORD)
+    db.session.commit()
+    assert synthetic.load_synthetic(200) == 200
+    assert count(Demand, Demand.status == DemandStatus.PUBLISHED) == 200
+    assert count(Result, Result.status == ResultStatus.PUBLISHED) == 200
+    synthetic.load_synthetic(200)
+    assert count(Demand) == 400 and count(Result) == 400
+    for model in (Demand, Result):
+        assert count(model, model.published_at.is_(None)) == 0
+        assert db.session.scalar(sa.select(sa.func.count(sa.distinct(model.title)))) == 400
+    assert count(Demand, Demand.deadline <= date.today()) == 0
+    assert count(Demand, Demand.budget_min > Demand.budget_max) == 0
+    assert count(User) == 3  # admin plus one synthetic owner per side, created once
+    assert date.today() + timedelta(days=400) >= db.session.scalar(sa.select(sa.func.max(Demand.deadline)))
