@@ -12,6 +12,7 @@ def init_app(app) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(create_admin)
     app.cli.add_command(match)
+    app.cli.add_command(pairings)
 
 
 @click.command("seed")
@@ -101,3 +102,20 @@ def tune(dry_run: bool) -> None:
     else:
         index.save_weights(weights)
         click.echo(f"Saved to {index.path or 'this process only'}; workers pick them up at their next start.")
+
+
+@click.group("pairings")
+def pairings() -> None:
+    """Pairings (对接): housekeeping."""
+
+
+@pairings.command("sweep")
+def sweep() -> None:
+    """Flag proposals past their response window (both sides and operators are told) and expire
+    those still unanswered a grace period later; safe to run from cron at any frequency."""
+    from models import utcnow
+    from .services.pairing_sweep import sweep as run_sweep
+
+    report = run_sweep(utcnow())
+    db.session.commit()
+    click.echo(f"Pairings swept: {report.expired} expired, {report.flagged} flagged overdue.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import request
 
 from models import Role, db
-from ..services import browse, demands, results
+from ..services import browse, confidentiality, demands, results
 from . import api_bp, current_api_user, json_body, page_json, page_params, token_required
 from .serializers import demand_json, result_json
 
@@ -38,7 +38,9 @@ def create_demand():
 def get_demand(demand_id: int):
     """One demand as the caller may see it."""
     user = current_api_user()
-    return demand_json(demands.get_demand(user, demand_id), user)
+    demand, shown = confidentiality.read_demand(user, demand_id, "api")
+    db.session.commit()  # a read of confidential details goes to the owner's access log
+    return demand_json(demand, user, shown)
 
 
 @api_bp.patch("/demands/<int:demand_id>")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from models import Demand, Organization, Result, User
-from ..services.demands import disclosure
+from models import Demand, Organization, Result, User, Visibility
+from ..services.demands import Disclosure, disclosure
 
 
 def iso(value) -> str | None:
@@ -24,9 +24,13 @@ def user_json(user: User) -> dict:
             "role": user.role.value, "organization": organization_json(user.organization)}
 
 
-def demand_json(demand: Demand, viewer: User | None) -> dict:
-    """A demand as ``viewer`` may see it: anonymous hides the org, confidential the details."""
-    shown = disclosure(demand, viewer)
+def demand_json(demand: Demand, viewer: User | None, shown: Disclosure | None = None) -> dict:
+    """A demand as ``viewer`` may see it: anonymous hides the org, confidential the details.
+    Confidential details reach a non-owner only through ``shown`` of a logged read (GET one)."""
+    if shown is None:
+        shown = disclosure(demand, viewer)
+        if demand.visibility is Visibility.CONFIDENTIAL and not demand.is_owned_by(viewer):
+            shown = Disclosure(organization=shown.organization, details=False)
     data = {
         "id": demand.id, "title": demand.title, "summary": demand.summary, "field": demand.field_code,
         "keywords": list(demand.keywords), "budget_min": demand.budget_min, "budget_max": demand.budget_max,

@@ -4,6 +4,18 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 
 
+try:
+    from wtforms.fields.choices import SelectChoice
+except ImportError:  # WTForms < 3.3 takes (value, label) tuples
+    def SelectChoice(value: str, label: str):  # noqa: N802
+        return (value, label)
+
+
+def options(pairs) -> list:
+    """(value, label) pairs as select options (WTForms 3.3 deprecates bare tuples; 3.4 drops them)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 class ActionForm(FlaskForm):
     """An empty form: the CSRF token for a POST button (publish, close, delete, logout)."""
 

@@ -8,7 +8,9 @@ from models import NotificationKind, PairingMessage, PairingStatus, User, db
 from .activity import notify, organization_members
 from .errors import Conflict, FieldErrors, NotFound
 from .pagination import Page, paginate
-from .pairings import MESSAGE_MAX, get_pairing, other_side, pairing_link, side_of, side_organization_id
+from .pairings import (
+    MESSAGE_MAX, get_pairing, other_side, pairing_link, party_name, side_of, side_organization_id,
+)
 
 OPEN_STATUSES = frozenset({PairingStatus.PROPOSED, PairingStatus.CONNECTED})
 
@@ -38,7 +40,7 @@ def post_message(actor: User | None, pairing_id: int, body: str | None) -> Pairi
     db.session.add(message)
     db.session.flush()
     notify(organization_members(side_organization_id(pairing, other_side(side))), NotificationKind.MESSAGE,
-           f"{actor.organization.name} 发来消息（“{pairing.demand.title}” ↔ “{pairing.result.title}”）："
+           f"{party_name(pairing, actor)} 发来消息（“{pairing.demand.title}” ↔ “{pairing.result.title}”）："
            f"{text[:80]}", pairing_link(pairing))
     return message
 

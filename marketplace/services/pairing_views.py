@@ -12,7 +12,7 @@ from models import (
     Demand, DemandStatus, Pairing, PairingStatus, Result, ResultStatus, Side, User, Visibility, db, utcnow,
 )
 
-from .demands import get_demand
+from .demands import disclosure, get_demand
 from .disclosure import has_undertaking, needs_undertaking
 from .errors import Conflict, FieldErrors, NotFound, ValidationFailed
 from .pagination import Page, paginate
@@ -26,8 +26,7 @@ DIRECTIONS = ("all", "incoming", "outgoing")
 def _mine(user: User, direction: str):
     """Pairings of the user's organization; incoming = proposed by the other side."""
     org = user.organization_id
-    on_demand = sa.and_(Demand.organization_id == org)
-    on_result = sa.and_(Result.organization_id == org)
+    on_demand, on_result = Demand.organization_id == org, Result.organization_id == org
     if direction == "incoming":
         return sa.or_(sa.and_(on_demand, Pairing.proposed_by == Side.RESULT),
                       sa.and_(on_result, Pairing.proposed_by == Side.DEMAND))
@@ -67,6 +66,7 @@ class PairingDetail:
     can_post: bool
     needs_undertaking: bool
     overdue: bool
+    demand_organization_shown: bool  # an anonymous demand's enterprise shows once connected
 
 
 def pairing_detail(viewer: User, pairing_id: int, now: datetime | None = None) -> PairingDetail:
@@ -79,7 +79,9 @@ def pairing_detail(viewer: User, pairing_id: int, now: datetime | None = None) -
         can_withdraw=proposed and side is pairing.proposed_by,
         can_post=side is not None and pairing.status in (PairingStatus.PROPOSED, PairingStatus.CONNECTED),
         needs_undertaking=side is Side.RESULT and needs_undertaking(pairing.demand, viewer),
-        overdue=pairing.is_overdue_at(now or utcnow()))
+        overdue=pairing.is_overdue_at(now or utcnow()),
+        demand_organization_shown=(disclosure(pairing.demand, viewer).organization
+                                   or pairing.status is PairingStatus.CONNECTED))
 
 
 @dataclass(frozen=True)

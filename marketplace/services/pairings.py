@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import (
     DeclineReason, Demand, DemandStatus, EventKind, NotificationKind, Pairing, PairingStatus,
-    Result, ResultStatus, Side, User, db, utcnow,
+    Result, ResultStatus, Side, User, Visibility, db, utcnow,
 )
 
 from .activity import notify, organization_members, record_event
@@ -36,6 +36,14 @@ TRANSITIONS: dict[PairingStatus, frozenset[PairingStatus]] = {
     PairingStatus.WITHDRAWN: frozenset(),
     PairingStatus.EXPIRED: frozenset(),
 }
+
+
+def party_name(pairing: Pairing, actor: User) -> str:
+    """How notifications name the actor's organization: an anonymous demand's enterprise stays
+    anonymous to the other side until the pairing is connected."""
+    hidden = (pairing.demand.visibility is Visibility.ANONYMOUS and pairing.status is not PairingStatus.CONNECTED
+              and side_of(actor, pairing) is Side.DEMAND)
+    return "一家匿名企业" if hidden else actor.organization.name
 
 
 def pairing_link(pairing: Pairing) -> str:
@@ -147,7 +155,7 @@ def propose_pairing(actor: User, demand_id: int, result_id: int, message: str | 
                  pairing_id=pairing.id, field_code=demand.field_code)
     notify(organization_members(side_organization_id(pairing, other_side(side))),
            NotificationKind.PAIRING_PROPOSED,
-           f"{actor.organization.name} 希望对接：“{demand.title}” ↔ “{result.title}”，请在 "
+           f"{party_name(pairing, actor)} 希望对接：“{demand.title}” ↔ “{result.title}”，请在 "
            f"{pairing.respond_by:%Y-%m-%d} 前回复。", pairing_link(pairing))
     return pairing
 
@@ -198,7 +206,7 @@ def accept_pairing(actor: User, pairing_id: int, now: datetime | None = None) ->
     move(pairing, PairingStatus.CONNECTED, responder_id=actor.id, responded_at=now)
     record_pairing_event(EventKind.PAIRING_CONNECTED, pairing)
     _tell_proposer(pairing, NotificationKind.PAIRING_ACCEPTED,
-                   f"{actor.organization.name} 接受了对接：“{pairing.demand.title}” ↔ “{pairing.result.title}”。")
+                   f"{party_name(pairing, actor)} 接受了对接：“{pairing.demand.title}” ↔ “{pairing.result.title}”。")
     return pairing
 
 

@@ -6,9 +6,9 @@ from flask import current_app
 
 def register_views(app) -> None:
     """Register every web blueprint."""
-    from . import account, admin, auth, demands, main, results
+    from . import account, admin, auth, demands, main, pairings, results
 
-    for module in (main, auth, account, demands, results, admin):
+    for module in (main, auth, account, demands, results, pairings, admin):
         app.register_blueprint(module.bp)
 
 

@@ -8,7 +8,7 @@ from ..forms import ActionForm
 from ..forms.listings import DemandForm
 from ..security import actor, role_required
 from ..extensions import match_index
-from ..services import browse, demands, suggestions
+from ..services import browse, confidentiality, demands, pairing_views, suggestions
 from . import run_action, page_args, save_listing
 
 bp = Blueprint("demands", __name__, url_prefix="/demands")
@@ -40,9 +40,10 @@ def list_demands():
 def detail(demand_id: int):
     """One demand, disclosed as the viewer may see it."""
     viewer = actor()
-    demand = demands.get_demand(viewer, demand_id)
-    shown = demands.disclosure(demand, viewer)
+    demand, shown = confidentiality.read_demand(viewer, demand_id, "web")
+    db.session.commit()  # a read of confidential details goes to the owner's access log
     return render_template("demands/detail.html", demand=demand, action_form=ActionForm(),
+                           pairing_panel=pairing_views.listing_panel(viewer, demand),
                            disclosure=shown, is_owner=demand.is_owned_by(viewer),
                            suggestions=suggestions.suggest(match_index(), demand, viewer, limit=5),
                            own_text=demand.description if shown.details else demand.summary)

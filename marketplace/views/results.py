@@ -8,7 +8,7 @@ from ..forms import ActionForm
 from ..forms.listings import ResultForm
 from ..security import actor, role_required
 from ..extensions import match_index
-from ..services import browse, results, suggestions
+from ..services import browse, pairing_views, results, suggestions
 from . import run_action, page_args, save_listing
 
 bp = Blueprint("results", __name__, url_prefix="/results")
@@ -42,6 +42,7 @@ def detail(result_id: int):
     viewer = actor()
     result = results.get_result(viewer, result_id)
     return render_template("results/detail.html", result=result, action_form=ActionForm(),
+                           pairing_panel=pairing_views.listing_panel(viewer, result),
                            is_owner=result.is_owned_by(viewer), own_text=result.abstract,
                            suggestions=suggestions.suggest(match_index(), result, viewer, limit=5))
 
