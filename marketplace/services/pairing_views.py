@@ -131,6 +131,7 @@ class ProposalContext:
     target: Demand | Result
     own: list
     selected: int | None
+    existing: Pairing | None = None  # the pairing of the preselected pair, if there is one
 
 
 def proposal_context(actor: User, demand_id: int | None, result_id: int | None) -> ProposalContext:
@@ -141,12 +142,13 @@ def proposal_context(actor: User, demand_id: int | None, result_id: int | None) 
         raise NotFound("请从需求或成果页面发起对接。")
     if demand is not None and result is not None and demand.is_owned_by(actor) and result.is_owned_by(actor):
         raise ValidationFailed(OWN_PAIR_MESSAGE, {"result_id": OWN_PAIR_MESSAGE})
+    existing = find_pairing(demand.id, result.id) if demand is not None and result is not None else None
     if demand is not None and not demand.is_owned_by(actor):
         own = _own_listings(actor, Result)
-        return ProposalContext(Side.RESULT, demand, own, result.id if result else None)
+        return ProposalContext(Side.RESULT, demand, own, result.id if result else None, existing)
     if result is not None and not result.is_owned_by(actor):
         own = _own_listings(actor, Demand)
-        return ProposalContext(Side.DEMAND, result, own, demand.id if demand else None)
+        return ProposalContext(Side.DEMAND, result, own, demand.id if demand else None, existing)
     raise Conflict("请在对方的需求或成果页面上（或推荐列表中）发起对接。")
 
 

@@ -81,6 +81,14 @@ def test_propose_url_of_suggestion_cards_takes_both_ids(world):
     assert the_pairing().proposed_by.value == "demand"
 
 
+def test_owner_proposes_from_a_suggestion_card(world):
+    page = world.as_enterprise.get(f"/demands/{world.demand.id}").get_data(as_text=True)
+    assert f"/pairings/new?demand_id={world.demand.id}&amp;result_id={world.result.id}" in page
+    propose(world, browser=world.as_enterprise)
+    again = world.as_enterprise.get(f"/pairings/new?demand_id={world.demand.id}&result_id={world.result.id}")
+    assert f"/pairings/{the_pairing().id}" in again.get_data(as_text=True) and "已有对接" in again.get_data(as_text=True)
+
+
 def test_propose_form_errors_and_refusals(world):
     response = propose(world, message="")
     assert response.status_code == 422 and the_pairing() is None
