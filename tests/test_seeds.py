@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from marketplace.services import accounts, demands, results
-from models import Demand, DemandStatus, Organization, OrgKind, Result, ResultStatus, Role, SEED_FIELDS, User, db
+from models import Demand, DemandStatus, Event, EventKind, Organization, OrgKind, Result, ResultStatus, Role, SEED_FIELDS, User, db
 from seeds import loader, synthetic
 
 from .factories import make_user
@@ -163,4 +163,10 @@ def test_load_synthetic_inserts_published_rows_and_repeats_with_new_titles(ctx):
     assert count(Demand, Demand.deadline <= date.today()) == 0
     assert count(Demand, Demand.budget_min > Demand.budget_max) == 0
     assert count(User) == 3  # admin plus one synthetic owner per side, created once
+    # Statistics count events only: one publish event per synthetic listing, pointing at it.
+    for kind, column, model in ((EventKind.DEMAND_PUBLISHED, Event.demand_id, Demand),
+                                (EventKind.RESULT_PUBLISHED, Event.result_id, Result)):
+        assert count(Event, Event.kind == kind) == 400
+        linked = sa.select(sa.func.count(sa.distinct(column))).join(model, model.id == column)
+        assert db.session.scalar(linked.where(Event.kind == kind)) == 400
     assert date.today() + timedelta(days=400) >= db.session.scalar(sa.select(sa.func.max(Demand.deadline)))

@@ -14,6 +14,7 @@ from .passwords import hash_password, password_problem, verify_password
 
 SELF_SERVICE_ROLES = (Role.ENTERPRISE, Role.RESEARCHER, Role.CENTER)
 LOGIN_FAILED = "邮箱或密码不正确。"
+OPERATORS_ORG = "平台运营中心"
 
 
 def normalize_email(raw: Any, errors: FieldErrors, field: str = "email") -> str:
@@ -126,9 +127,13 @@ def create_admin(email: str, password: str, display_name: str = "平台运营") 
         errors.add("password", problem)
     if address and db.session.scalar(db.select(User.id).where(User.email == address)):
         errors.add("email", "该邮箱已注册。")
+    organization = _find_org(OPERATORS_ORG)
+    if organization is not None and organization.kind is not OrgKind.SERVICE:
+        # A self-registered organization took the name: joining it would make its members colleagues.
+        errors.add("organization", f"名为“{OPERATORS_ORG}”的机构不是服务机构，请先更名。")
     errors.raise_if_any()
-    organization = _find_org("平台运营中心") or Organization(
-        name="平台运营中心", kind=OrgKind.SERVICE, region="", verified=True
+    organization = organization or Organization(
+        name=OPERATORS_ORG, kind=OrgKind.SERVICE, region="", verified=True
     )
     db.session.add(organization)
     account = {"email": address, "password": password, "role": Role.ADMIN, "display_name": display_name}

@@ -261,6 +261,16 @@ def test_create_admin_validation(ctx, email, password, field):
     assert counts() == (0, 0)
 
 
+def test_create_admin_does_not_join_a_squatted_operators_organization(ctx):
+    # Someone registered the operators' organization name as an enterprise before any admin existed.
+    squatter = accounts.register_user(signup(organization={"name": "平台运营中心"}))
+    db.session.commit()
+    before = counts()
+    assert set(refused(accounts.create_admin, "ops@example.com", NEW_PASSWORD)) == {"organization"}
+    assert counts() == before
+    assert [m.id for m in squatter.organization.members] == [squatter.id]
+
+
 def test_create_admin_duplicate_email(ctx):
     make_user(email="ops@example.com")
     before = counts()
