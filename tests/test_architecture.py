@@ -15,7 +15,8 @@ WEB_OR_DB = ("flask", "flask_sqlalchemy", "flask_login", "werkzeug", "sqlalchemy
 def modules_loaded_by(statement: str) -> set[str]:
     """Top-level package names in sys.modules after ``statement`` runs in a fresh interpreter."""
     code = f"import json, sys\n{statement}\nprint(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}})))"
-    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          check=False)
     assert done.returncode == 0, done.stderr
     return set(json.loads(done.stdout.strip().splitlines()[-1]))
 
@@ -41,7 +42,7 @@ def test_models_load_no_marketplace():
 
 
 def test_matching_sources_import_no_app_code():
-    pattern = re.compile(r"^\s*(?:from|import)\s+(flask\w*|sqlalchemy|marketplace|models|seeds)\b", re.M)
+    pattern = re.compile(r"^\s*(?:from|import)\s+(flask\w*|sqlalchemy|marketplace|models|seeds)\b", re.MULTILINE)
     offenders = [f"{path.relative_to(ROOT)}: {m.group(0).strip()}"
                  for path in (ROOT / "matching").rglob("*.py") for m in pattern.finditer(path.read_text("utf-8"))]
     assert offenders == []
@@ -50,7 +51,7 @@ def test_matching_sources_import_no_app_code():
 REQUEST_GLOBALS = re.compile(
     r"^\s*from\s+flask(?:_login)?\s+import\s+.*\b(request|session|g|flash|current_user|current_app)\b"
     r"|\bflask\.(request|session|g|flash|current_app)\b|\bcurrent_user\b|^\s*import\s+flask\b",
-    re.M,
+    re.MULTILINE,
 )
 
 

@@ -7,7 +7,20 @@ import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
 from marketplace.services import accounts, demands, results
-from models import Demand, DemandStatus, Event, EventKind, Organization, OrgKind, Result, ResultStatus, Role, SEED_FIELDS, User, db
+from models import (
+    SEED_FIELDS,
+    Demand,
+    DemandStatus,
+    Event,
+    EventKind,
+    Organization,
+    OrgKind,
+    Result,
+    ResultStatus,
+    Role,
+    User,
+    db,
+)
 from seeds import loader, synthetic
 
 from .factories import make_user

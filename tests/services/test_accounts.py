@@ -4,7 +4,12 @@ from datetime import timedelta
 import pytest
 
 from marketplace.services import accounts
-from marketplace.services.errors import NotFound, PermissionDenied, Unauthorized, ValidationFailed
+from marketplace.services.errors import (
+    NotFound,
+    PermissionDenied,
+    Unauthorized,
+    ValidationFailed,
+)
 from marketplace.services.sessions import issue_token, resolve_token
 from models import Organization, OrgKind, Role, TokenKind, User, db
 
@@ -130,7 +135,7 @@ def test_register_without_organization(ctx):
 @pytest.mark.parametrize("organization", ["苏州微纳传感科技有限公司", ["苏州微纳传感科技有限公司"], 42])
 def test_register_with_organization_that_is_not_an_object(ctx, organization):
     fields = refused(accounts.register_user, signup() | {"organization": organization})
-    assert "organization" in fields or "organization.name" in fields
+    assert "organization" in fields
     assert counts() == (0, 0)
 
 

@@ -6,8 +6,22 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.services import demands
-from marketplace.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from models import Demand, DemandStatus, Event, EventKind, ListingChange, Role, Visibility, db
+from marketplace.services.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
+from models import (
+    Demand,
+    DemandStatus,
+    Event,
+    EventKind,
+    ListingChange,
+    Role,
+    Visibility,
+    db,
+)
 
 from ..factories import demand_data, make_demand, make_user
 

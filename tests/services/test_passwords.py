@@ -2,7 +2,11 @@
 import pytest
 
 from marketplace.services.passwords import (
-    MAX_LENGTH, MIN_LENGTH, hash_password, password_problem, verify_password,
+    MAX_LENGTH,
+    MIN_LENGTH,
+    hash_password,
+    password_problem,
+    verify_password,
 )
 
 

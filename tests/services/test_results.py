@@ -4,9 +4,24 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.services import results
-from marketplace.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from marketplace.services.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from models import (
-    Event, EventKind, ListingChange, Maturity, OrgKind, Patent, PatentStatus, Result, ResultStatus, Role, db,
+    Event,
+    EventKind,
+    ListingChange,
+    Maturity,
+    OrgKind,
+    Patent,
+    PatentStatus,
+    Result,
+    ResultStatus,
+    Role,
+    db,
 )
 
 from ..factories import make_org, make_result, make_user, result_data

@@ -4,7 +4,12 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace.services.sessions import issue_token, resolve_token, revoke_all_tokens, revoke_token
+from marketplace.services.sessions import (
+    issue_token,
+    resolve_token,
+    revoke_all_tokens,
+    revoke_token,
+)
 from models import AuthToken, TokenKind, db, utcnow
 
 from ..factories import make_user
