@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,7 +33,8 @@ PATENT_NUMBER = re.compile(
     r"|PCT/[A-Z]{2}\d{4}/\d{5,6}"
     r"|US\s?(?:\d{4}/?\d{7}|\d{7,8}|RE\d{5})(?:\s?[AB]\d)?"
     r"|EP\s?\d{7}(?:\s?[AB]\d)?"
-    r")$"
+    r")$",
+    re.ASCII,  # \d must not accept other scripts' digits
 )
 
 
@@ -59,8 +61,8 @@ def get_editable_result(actor: User | None, result_id: int) -> Result:
 
 
 def normalize_patent_number(raw: str) -> str:
-    """Upper-case, full-width → ASCII, no inner spaces."""
-    return re.sub(r"\s+", "", raw.strip().upper().replace("／", "/").replace("．", "."))
+    """Upper-case, full-width → ASCII (NFKC: Chinese input methods type ＣＮ２０２３…), no inner spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", raw).strip().upper())
 
 
 def clean_patents(data: Mapping, errors: FieldErrors) -> list[tuple[str, PatentStatus]]:

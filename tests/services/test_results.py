@@ -192,6 +192,9 @@ def test_every_error_is_reported_at_once(ctx):
     ("USRE49123", "USRE49123"),
     ("EP4123456A1", "EP4123456A1"),
     ("EP 3 456 789 B1", "EP3456789B1"),
+    ("ＣＮ２０２３１０４５６７８９．１", "CN202310456789.1"),   # typed with a full-width input method
+    ("CN２０２３１０４５６７８９.1", "CN202310456789.1"),
+    ("ＥＰ４１２３４５６Ａ１", "EP4123456A1"),
 ])
 def test_patent_numbers_accepted(ctx, raw, normalized):
     result = make_result(researcher(), patents=[{"number": raw, "status": "granted"}])
@@ -201,6 +204,7 @@ def test_patent_numbers_accepted(ctx, raw, normalized):
 @pytest.mark.parametrize("raw", [
     "", "12345678", "CN12", "CN202310456789.12", "JP2020123456A", "WO2024123456", "PCT/CN24/1",
     "US12", "EP123", "EP12345678901", "专利CN202310456789.1", "CN-202310456789", "ABC",
+    "CN٢٠٢٣١٠٤٥٦٧٨٩.١",  # digits of another script
 ])
 def test_garbage_patent_numbers_refused(ctx, raw):
     patents = [{"number": "CN202310456789.1", "status": "pending"}, {"number": raw, "status": "pending"}]
