@@ -14,7 +14,7 @@ class ProposeForm(FlaskForm):
     message = TextAreaField("留言（说明合作设想、希望对方回答的问题）",
                             validators=[InputRequired("请填写留言。"), Length(max=2000)])
 
-    def set_own(self, listings, label: str) -> "ProposeForm":
+    def set_own(self, listings, label: str) -> ProposeForm:
         """The actor's published listings of the side it proposes from."""
         self.own_id.label.text = label
         self.own_id.choices = options((item.id, item.title) for item in listings)

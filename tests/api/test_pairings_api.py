@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -20,9 +21,8 @@ def api(ctx):
     enterprise, researcher = make_user(Role.ENTERPRISE), make_user(Role.RESEARCHER)
     demand = make_demand(enterprise, status="published")
     result = make_result(researcher, status="published")
-    return type("Api", (), dict(client=client, app=ctx, enterprise=enterprise, researcher=researcher,
-                                demand=demand, result=result, e=api_token(client, enterprise),
-                                r=api_token(client, researcher)))
+    return SimpleNamespace(client=client, app=ctx, enterprise=enterprise, researcher=researcher, demand=demand,
+                           result=result, e=api_token(client, enterprise), r=api_token(client, researcher))
 
 
 def propose(api, headers=None, **body):

@@ -224,7 +224,7 @@ def test_transition_table_has_no_way_out_of_a_final_status():
 
 
 def test_stale_copy_loses_the_compare_and_set(parties):
-    enterprise, researcher, demand, result = parties
+    enterprise, _researcher, demand, result = parties
     pairing = propose(enterprise, demand, result)
     db.session.execute(sa.update(Pairing).where(Pairing.id == pairing.id)
                        .values(status=PairingStatus.WITHDRAWN).execution_options(synchronize_session=False))
@@ -443,3 +443,19 @@ def test_access_log_is_for_the_owner_only(secret):
         confidentiality.access_log(make_user(Role.ENTERPRISE), demand.id, 1, 20)
     assert confidentiality.access_log(make_user(Role.ENTERPRISE, organization=enterprise.organization),
                                       demand.id, 1, 20)[1].total == 0
+
+
+def test_flask_pairings_sweep_commits_once(parties):
+    enterprise, researcher, demand, result = parties
+    pairing = propose(enterprise, demand, result)
+    pairing.respond_by = utcnow() - timedelta(days=pairings.EXPIRY_GRACE_DAYS + 1)
+    second = propose(enterprise, demand, make_result(researcher, status="published", title="第二项成果"))
+    second.respond_by = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    output = current_app.test_cli_runner().invoke(args=["pairings", "sweep"])
+    assert output.exit_code == 0, output.output
+    assert "1 expired, 1 flagged" in output.output
+    db.session.rollback()
+    assert db.session.get(Pairing, pairing.id).status is PairingStatus.EXPIRED
+    assert db.session.get(Pairing, second.id).overdue_notified_at is not None
+    assert "0 expired, 0 flagged" in current_app.test_cli_runner().invoke(args=["pairings", "sweep"]).output

@@ -3,6 +3,7 @@ sweep), the confidentiality undertaking and the owner's access log; CSRF on ever
 from __future__ import annotations
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -26,8 +27,8 @@ def world(ctx):
     for name, user in (("as_enterprise", enterprise), ("as_researcher", researcher)):
         browsers[name] = new_client(ctx)
         login(browsers[name], user)
-    return type("World", (), dict(app=ctx, enterprise=enterprise, researcher=researcher, demand=demand,
-                                  result=result, **browsers))
+    return SimpleNamespace(app=ctx, enterprise=enterprise, researcher=researcher, demand=demand, result=result,
+                           **browsers)
 
 
 def signed_in(app, role=Role.ENTERPRISE, **kwargs):
