@@ -106,6 +106,19 @@ def test_load_demo_generates_a_password_when_none_is_given(ctx):
     assert accounts.authenticate(f"admin@{loader.DEMO_DOMAIN}", report.password).is_admin
 
 
+def test_listings_end_in_the_status_their_data_file_asks_for(ctx):
+    load_demo()
+    keys = loader.seed_keys()
+    for kind, model in (("demands", Demand), ("results", Result)):
+        items = loader.read(f"{kind}.json")
+        assert set(keys[kind]) == {item["key"] for item in items}
+        for item in items:
+            listing = db.session.get(model, keys[kind][item["key"]])
+            assert listing.status.value == item.get("status", "draft"), item["key"]
+            # Closed and withdrawn listings were published first.
+            assert (listing.published_at is None) == (listing.status.value == "draft"), item["key"]
+
+
 def test_every_labelled_pair_resolves_to_published_listings(ctx):
     load_demo()
     keys = loader.seed_keys()
