@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 
-
 try:
     from wtforms.fields.choices import SelectChoice
 except ImportError:  # WTForms < 3.3 takes (value, label) tuples

@@ -6,6 +6,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from models import OrgKind, Role
+from . import options
 
 
 class LoginForm(FlaskForm):
@@ -14,13 +15,13 @@ class LoginForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
-    role = SelectField("我是", choices=[(r.value, r.label) for r in (Role.ENTERPRISE, Role.RESEARCHER, Role.CENTER)])
+    role = SelectField("我是", choices=options((r.value, r.label) for r in (Role.ENTERPRISE, Role.RESEARCHER, Role.CENTER)))
     email = EmailField("邮箱", validators=[InputRequired("请填写邮箱。"), Length(max=254)])
     display_name = StringField("姓名", validators=[InputRequired("请填写姓名。"), Length(max=60)])
     password = PasswordField("密码（至少 8 位）", validators=[InputRequired("请设置密码。"), Length(max=128)])
     confirm = PasswordField("确认密码", validators=[EqualTo("password", "两次输入的密码不一致。")])
     organization_name = StringField("机构名称", validators=[InputRequired("请填写机构名称。"), Length(max=120)])
-    organization_kind = SelectField("机构类型", choices=OrgKind.choices()[:4])
+    organization_kind = SelectField("机构类型", choices=options(OrgKind.choices()[:4]))
     organization_region = StringField("所在地区", validators=[Length(max=80)])
 
     def to_service_data(self) -> dict:

@@ -9,6 +9,7 @@ from wtforms import (DateField, DecimalField, IntegerField, SelectField, SelectM
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from models import CooperationMode, Maturity, TransferMode, Visibility
+from . import options
 
 _PATENT_STATUS_WORDS = {"已授权": "granted", "授权": "granted", "granted": "granted",
                         "申请中": "pending", "pending": "pending", "": "pending"}
@@ -19,8 +20,8 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-def _field_choices(fields) -> list[tuple[str, str]]:
-    return [("", "请选择领域")] + [(f.code, f.name_zh) for f in fields]
+def _field_choices(fields) -> list:
+    return options([("", "请选择领域")] + [(f.code, f.name_zh) for f in fields])
 
 
 class DemandForm(FlaskForm):
@@ -32,10 +33,10 @@ class DemandForm(FlaskForm):
     budget_min = DecimalField("预算下限（万元）", places=2, validators=[InputRequired("请填写预算。"), NumberRange(min=0)])
     budget_max = DecimalField("预算上限（万元）", places=2, validators=[InputRequired("请填写预算。"), NumberRange(min=0)])
     deadline = DateField("截止日期", validators=[InputRequired("请选择截止日期。")])
-    cooperation_mode = SelectField("合作方式", choices=CooperationMode.choices())
+    cooperation_mode = SelectField("合作方式", choices=options(CooperationMode.choices()))
     trl_target = IntegerField("目标技术成熟度（TRL 1–9）", validators=[InputRequired("请填写 TRL。"), NumberRange(1, 9)])
     region = StringField("所在地区", validators=[Length(max=80)])
-    visibility = SelectField("公开方式", choices=Visibility.choices())
+    visibility = SelectField("公开方式", choices=options(Visibility.choices()))
 
     def set_fields(self, fields) -> "DemandForm":
         self.field.choices = _field_choices(fields)
@@ -57,9 +58,9 @@ class ResultForm(FlaskForm):
     field = SelectField("技术领域", validators=[InputRequired("请选择技术领域。")])
     keywords = StringField("关键词（用逗号或顿号分隔）", validators=[Length(max=400)])
     trl = IntegerField("技术成熟度（TRL 1–9）", validators=[InputRequired("请填写 TRL。"), NumberRange(1, 9)])
-    maturity = SelectField("成熟阶段", choices=Maturity.choices())
+    maturity = SelectField("成熟阶段", choices=options(Maturity.choices()))
     patents = TextAreaField("专利（每行一项：专利号 状态，如 CN202310456789.1 已授权）", validators=[Length(max=2000)])
-    transfer_modes = MultiCheckboxField("转化方式", choices=TransferMode.choices())
+    transfer_modes = MultiCheckboxField("转化方式", choices=options(TransferMode.choices()))
     asking_price = DecimalField("期望价格（万元，留空为面议）", places=2, validators=[Optional(), NumberRange(min=0)])
     region = StringField("所在地区", validators=[Length(max=80)])
 

@@ -58,7 +58,7 @@ def create():
         data = form.to_service_data() | {"status": request.form.get("status", "draft")}
         return save_listing(form, lambda: demands.create_demand(actor(), data), template="demands/form.html",
                             context={"demand": None}, message="需求已保存。", redirect_to=_detail_url)
-    return render_template("demands/form.html", form=form, demand=None), 400 if form.errors else 200
+    return render_template("demands/form.html", form=form, demand=None), 422 if form.errors else 200
 
 
 @bp.route("/<int:demand_id>/edit", methods=["GET", "POST"])
@@ -71,7 +71,7 @@ def edit(demand_id: int):
         data = form.to_service_data()
         return save_listing(form, lambda: demands.update_demand(actor(), demand_id, data), template="demands/form.html",
                             context={"demand": demand}, message="修改已保存。", redirect_to=_detail_url)
-    return render_template("demands/form.html", form=form, demand=demand), 400 if form.errors else 200
+    return render_template("demands/form.html", form=form, demand=demand), 422 if form.errors else 200
 
 
 @bp.post("/<int:demand_id>/<any(publish, close, reopen):action>")

@@ -56,7 +56,7 @@ def create():
         data = form.to_service_data() | {"status": request.form.get("status", "draft")}
         return save_listing(form, lambda: results.create_result(actor(), data), template="results/form.html",
                             context={"result": None}, message="成果已保存。", redirect_to=_detail_url)
-    return render_template("results/form.html", form=form, result=None), 400 if form.errors else 200
+    return render_template("results/form.html", form=form, result=None), 422 if form.errors else 200
 
 
 @bp.route("/<int:result_id>/edit", methods=["GET", "POST"])
@@ -71,7 +71,7 @@ def edit(result_id: int):
         data = form.to_service_data()
         return save_listing(form, lambda: results.update_result(actor(), result_id, data), template="results/form.html",
                             context={"result": result}, message="修改已保存。", redirect_to=_detail_url)
-    return render_template("results/form.html", form=form, result=result), 400 if form.errors else 200
+    return render_template("results/form.html", form=form, result=result), 422 if form.errors else 200
 
 
 @bp.post("/<int:result_id>/<any(publish, withdraw, republish):action>")
