@@ -14,6 +14,7 @@ import scipy.sparse as sp
 
 from . import text as textmod
 from .glossary import expansion_tokens
+from .postings import TF_DTYPE, TF_MAX
 
 META_FIELDS = ("kind", "field", "status", "trl", "trl_target", "budget_min", "budget_max", "asking_price")
 
@@ -70,7 +71,7 @@ def encode_chunk(texts: list[str]) -> tuple:
         ids: list[int] = []
         tfs: list[int] = []
         lens = [_encode_one(a[ch], local, ids, tfs) for a in analyzed]
-        out.append((list(local), np.asarray(ids, np.int32), np.minimum(np.asarray(tfs, np.int64), 65535).astype(np.uint16),
+        out.append((list(local), np.asarray(ids, np.int32), np.minimum(np.asarray(tfs, np.int64), TF_MAX).astype(TF_DTYPE),
                     np.asarray(lens, np.int64)))
     return tuple(out)
 
@@ -101,7 +102,7 @@ class PostingsBuilder:
         indptr = np.zeros(V + 1, np.int64)
         np.cumsum(kept, out=indptr[1:])
         indices = np.empty(int(indptr[-1]), np.int32)
-        data = np.empty(int(indptr[-1]), np.uint16)
+        data = np.empty(int(indptr[-1]), TF_DTYPE)
         dl = np.zeros(n_docs, np.float32)
         free, first = indptr[:-1].copy(), 0
         while self.chunks:

@@ -13,7 +13,8 @@ from collections import Counter
 import numpy as np
 import scipy.sparse as sp
 
-TF_MAX = np.iinfo(np.uint16).max
+TF_DTYPE = np.uint8  # term counts per document are capped at 255 to halve postings memory
+TF_MAX = np.iinfo(TF_DTYPE).max
 ESSENTIAL_MIN_DF = 1000  # below this document frequency a term is always scored over the whole index
 
 
@@ -55,7 +56,7 @@ class Channel:
         self.df = Grow(np.int32)
         self.pruned = Grow(np.bool_, False)
         self.dl = Grow(np.float32)
-        self.main = sp.csc_matrix((0, 0), dtype=np.uint16)
+        self.main = sp.csc_matrix((0, 0), dtype=TF_DTYPE)
         self.delta: dict[int, tuple[np.ndarray, np.ndarray]] = {}
         self._delta_csr = None
         self.n_alive = 0
@@ -86,7 +87,7 @@ class Channel:
         """Index document slot ``idx`` with its tokens (new terms extend the vocabulary)."""
         counts = Counter(terms)
         ids = self.term_ids(list(counts), grow=True)
-        tf = np.minimum(np.fromiter(counts.values(), np.int64, len(counts)), TF_MAX).astype(np.uint16)
+        tf = np.minimum(np.fromiter(counts.values(), np.int64, len(counts)), TF_MAX).astype(TF_DTYPE)
         self.delta[idx] = (ids, tf)
         np.add.at(self.df.buf, ids, 1)
         self.dl.resize(idx + 1)

@@ -6,6 +6,7 @@ then replaces ``CURRENT`` with ``os.replace``, so a reader never sees a half-wri
 """
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import shutil
@@ -23,10 +24,13 @@ FILTER_FIELDS = ("kind", "field", "status")
 
 
 class DocStore:
-    """Documents as compact JSON in one byte blob, plus coded filter columns."""
+    """Documents as compact JSON in byte segments (no large reallocation), plus coded filter columns."""
+
+    SEGMENT = 32 << 20  # a document never spans two segments
 
     def __init__(self):
-        self.blob = bytearray()
+        self.segments: list[bytearray] = [bytearray()]
+        self.seg_start: list[int] = [0]
         self.offsets = Grow(np.int64)
         self.offsets.resize(1)
         self.codes = {f: Grow(np.int32, -1) for f in FILTER_FIELDS}
@@ -38,9 +42,13 @@ class DocStore:
     def append(self, doc: dict) -> int:
         """Store a document and return its slot."""
         slot = len(self)
-        self.blob += json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+        data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+        if len(self.segments[-1]) + len(data) > self.SEGMENT and self.segments[-1]:
+            self.seg_start.append(self.seg_start[-1] + len(self.segments[-1]))
+            self.segments.append(bytearray())
+        self.segments[-1] += data
         self.offsets.resize(slot + 2)
-        self.offsets.buf[slot + 1] = len(self.blob)
+        self.offsets.buf[slot + 1] = self.seg_start[-1] + len(self.segments[-1])
         for f in FILTER_FIELDS:
             col = self.codes[f]
             col.resize(slot + 1)
@@ -51,8 +59,12 @@ class DocStore:
 
     def get(self, slot: int) -> dict:
         """The document in a slot."""
-        o = self.offsets.buf
-        return json.loads(bytes(self.blob[o[slot]:o[slot + 1]]))
+        start, end = int(self.offsets.buf[slot]), int(self.offsets.buf[slot + 1])
+        k = bisect.bisect_right(self.seg_start, start) - 1
+        base = self.seg_start[k]
+        if end - base > len(self.segments[k]):  # starts exactly at the next segment
+            k, base = k + 1, self.seg_start[k + 1]
+        return json.loads(bytes(self.segments[k][start - base:end - base]))
 
     def drop(self, slot: int) -> None:
         """Clear a dead slot's filter codes (its bytes stay until the next refit)."""
@@ -108,7 +120,9 @@ def save_matcher(m, path) -> None:
         "word": _save_channel(m.word_, gen, "word"), "char": _save_channel(m.char_, gen, "char"),
         "code_vocab": st.code_vocab,
     }
-    (gen / "docs.bin").write_bytes(bytes(st.blob))
+    with open(gen / "docs.bin", "wb") as f:
+        for seg in st.segments:
+            f.write(seg)
     np.savez(gen / "columns.npz", offsets=st.offsets.a, alive=m.alive_.a,
              **{f"code_{f}": st.codes[f].a for f in st.codes})
     (gen / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
@@ -129,7 +143,7 @@ def load_matcher(cls, path):
         raise ValueError(f"{path}: not a {FORMAT} v{VERSION} index")
     m = cls(**manifest["params"])
     st = DocStore()
-    st.blob = bytearray((gen / "docs.bin").read_bytes())
+    st.segments, st.seg_start = [bytearray((gen / "docs.bin").read_bytes())], [0]
     cols = np.load(gen / "columns.npz")
     st.offsets = Grow.wrap(cols["offsets"])
     st.codes = {f: Grow.wrap(cols[f"code_{f}"], -1) for f in FILTER_FIELDS}

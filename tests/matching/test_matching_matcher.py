@@ -208,3 +208,23 @@ def test_english_demand_finds_chinese_result_through_the_glossary():
     res = m.query({"title": "Thermal runaway warning for lithium-ion batteries", "text": "energy storage safety",
                    "kind": "demand", "field": "energy"}, filters={"kind": "result"})
     assert res[0].id == 1
+
+
+def test_filter_is_applied_before_the_candidate_cut():
+    docs = [make_doc(f"d{i:02d}", "锂离子电池热失控预警", "锂离子电池热失控预警 锂离子电池", kind="demand") for i in range(80)]
+    docs.append(make_doc("r1", "电池材料", "一种电池正极材料，附带热失控讨论", kind="result"))
+    m = fitted(docs)
+    assert ids(m.query("锂离子电池热失控预警", top=1, filters={"kind": "result"})) == ["r1"]
+    assert ids(m.query("锂离子电池热失控预警", top=3)) == ["d00", "d01", "d02"]
+
+
+def test_document_store_spanning_many_segments(tmp_path, monkeypatch):
+    from matching.store import DocStore
+
+    monkeypatch.setattr(DocStore, "SEGMENT", 300)
+    m = fitted()
+    assert len(m.store_.segments) > 1
+    assert [m.get(d["id"])["title"] for d in small_corpus()] == [d["title"] for d in small_corpus()]
+    m.save(tmp_path)
+    loaded = Matcher.load(tmp_path)
+    assert [loaded.get(d["id"]) for d in small_corpus()] == [m.get(d["id"]) for d in small_corpus()]
