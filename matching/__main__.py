@@ -84,9 +84,12 @@ def cmd_bench(args) -> None:
         from .benchmark.quality import run_quality
         run_quality(args.dataset or [], args.seeds, _matcher(args), as_json=args.json)
     for n in args.scale or []:
-        from .benchmark.speed import run_speed
-        run_speed(n, workers=args.workers, queries=args.n_queries, workdir=args.workdir,
-                  with_bm25s=not args.no_bm25s, as_json=args.json)
+        from .benchmark.speed import run_latency, run_speed
+        if args.latency_only:
+            run_latency(n, args.n_queries, args.workdir)
+        else:
+            run_speed(n, workers=args.workers, queries=args.n_queries, workdir=args.workdir,
+                      with_bm25s=not args.no_bm25s, as_json=args.json)
 
 
 def main(argv=None) -> None:
@@ -135,6 +138,8 @@ def main(argv=None) -> None:
     p.add_argument("--n-queries", type=int, default=1000)
     p.add_argument("--workdir", default=".bench", help="where saved indexes go")
     p.add_argument("--no-bm25s", action="store_true")
+    p.add_argument("--latency-only", action="store_true",
+                   help="re-time queries on the indexes a --scale run saved, both engines interleaved")
     p.add_argument("--json", action="store_true")
     common(p)
     p.set_defaults(fn=cmd_bench)

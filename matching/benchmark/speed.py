@@ -120,6 +120,30 @@ def run_bm25s_worker(n: int, n_queries: int, workdir: Path) -> dict:
             "load_s": round(time.perf_counter() - t, 2)}
 
 
+def run_latency(n: int, n_queries: int = 1000, workdir: str = ".bench") -> dict:
+    """Top-10 latency of both saved indexes, queries interleaved (fair when the box is shared)."""
+    import bm25s
+
+    wd = Path(workdir)
+    m = Matcher.load(wd / f"index-{n}")
+    r = bm25s.BM25.load(str(wd / f"bm25s-index-{n}"))
+    vocab = r.vocab_dict
+    texts = synth.queries(n_queries)
+    toks = [[w for w in tokenize(q) if w in vocab] or [next(iter(vocab))] for q in texts]
+    for q, t in zip(texts[:20], toks[:20]):
+        m.query(q, explain=False)
+        r.retrieve([t], k=10, show_progress=False, n_threads=1)
+    ours, theirs, load0 = [], [], os.getloadavg()[0]
+    for q, t in zip(texts, toks):
+        ours += timed(lambda x: m.query(x, top=10, explain=False), [q])
+        theirs += timed(lambda x: r.retrieve([x], k=10, show_progress=False, n_threads=1), [t])
+    out = {"n_docs": n, "matching": pct(ours), "bm25s": pct(theirs),
+           "loadavg_start_end": [round(load0, 2), round(os.getloadavg()[0], 2)]}
+    (wd / f"latency-{n}.json").write_text(json.dumps(out, indent=1), encoding="utf-8")
+    print(json.dumps(out, indent=1))
+    return out
+
+
 def run_speed(n: int, workers: int = 2, queries: int = 1000, workdir: str = ".bench",
               with_bm25s: bool = True, as_json: bool = False) -> dict:
     """Both engines at one scale; prints JSON and writes WORKDIR/speed-N.json."""
