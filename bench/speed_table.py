@@ -14,6 +14,7 @@ rows = [
     ("documents", lambda m, b: (f"{m['n_docs']:,}", f"{b['n_docs']:,}")),
     ("index build (s)", lambda m, b: (f"{m['build_s']:.1f} (from raw text, 2 workers)",
                                       f"{b['index_from_ids_s']:.1f} (from our token ids) + {b['ids_to_lists_s']:.1f} ids→lists")),
+    ("build CPU seconds: main / workers", lambda m, b: (f"{m['build_cpu_s']['main']} / {m['build_cpu_s']['workers']}", "")),
     ("peak RSS (MB)", lambda m, b: (f"{m['peak_rss_mb']:.0f} (workers {m['peak_rss_workers_mb']:.0f})", f"{b['peak_rss_mb']:.0f}")),
     ("top-10 query p50 / p95 (ms)", lambda m, b: (ms(m["query_top10"]), ms(b["query_top10"]))),
     ("top-10, filter kind=result", lambda m, b: (ms(m["query_top10_filtered"]), "—")),

@@ -55,7 +55,7 @@ class Matcher:
 
     # -- life-cycle -----------------------------------------------------------------------
     @property
-    def weights_(self) -> dict:
+    def effective_weights(self) -> dict:
         """Effective blend weights (defaults overridden by ``weights``)."""
         return {**scoring.DEFAULT_WEIGHTS, **(self.weights or {})}
 
@@ -159,7 +159,7 @@ class Matcher:
         """Candidate slots with their word and char components (each channel scaled to its best
         candidate).  Rare query terms select candidates over the whole index; common terms
         (``essential_df``) are added exactly for the candidates only."""
-        n, w, pool = len(self.store_), self.weights_, 2 * self.rerank_depth
+        n, w, pool = len(self.store_), self.effective_weights, 2 * self.rerank_depth
         plans = [ch.split_terms(*ch.query_terms(t), self.essential_df) for ch, t in ((self.word_, words), (self.char_, chars))]
         sw, sc = (ch.score_ids(p[0], p[1], n) for ch, p in zip((self.word_, self.char_), plans))
         # selection scale: each channel's best possible score (no pass over the whole index)
@@ -203,7 +203,7 @@ class Matcher:
 
     def _score_slot(self, qdoc, qtext, word, char, slot) -> tuple:
         """Blended score of one candidate with its components, keyword pairs and notes."""
-        w, doc = self.weights_, self.store_.get(slot)
+        w, doc = self.effective_weights, self.store_.get(slot)
         pairs = scoring.keyword_pairs(qtext, qdoc.get("keywords", []), doc["keywords"], self.fuzzy_threshold)
         struct, notes = scoring.structured_fit(qdoc, doc)
         comp = {"word": float(word), "char": float(char),

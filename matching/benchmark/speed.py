@@ -32,6 +32,12 @@ def peak_rss_mb(who=resource.RUSAGE_SELF) -> float:
     return resource.getrusage(who).ru_maxrss / 1024.0
 
 
+def _cpu() -> tuple[float, float]:
+    """User+system CPU seconds of this process and of its reaped children."""
+    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime, b.ru_utime + b.ru_stime
+
+
 def pct(xs: list[float]) -> dict[str, float]:
     """p50/p95/mean in milliseconds of durations given in seconds."""
     a = np.asarray(xs) * 1000.0
@@ -52,9 +58,11 @@ def timed(fn, items) -> list[float]:
 def run_matching(n: int, workers: int, n_queries: int, workdir: Path) -> dict:
     """Measure the matcher at ``n`` synthetic documents; leaves token ids for bm25s in workdir."""
     res = {"n_docs": n, "workers": workers, "loadavg_start": [round(x, 2) for x in os.getloadavg()]}
-    t = time.perf_counter()
+    t, cpu0 = time.perf_counter(), _cpu()
     m = Matcher(workers=workers, progress=True).fit(synth.documents(n))
     res["build_s"] = round(time.perf_counter() - t, 1)
+    cpu1 = _cpu()  # CPU seconds do not grow when the box is shared; wall time does
+    res["build_cpu_s"] = {"main": round(cpu1[0] - cpu0[0], 1), "workers": round(cpu1[1] - cpu0[1], 1)}
     res["peak_rss_build_mb"] = round(peak_rss_mb(), 0)
     res["peak_rss_workers_mb"] = round(peak_rss_mb(resource.RUSAGE_CHILDREN), 0)
     qs = synth.queries(n_queries)
