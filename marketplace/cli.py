@@ -12,6 +12,7 @@ def init_app(app) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(create_admin)
     app.cli.add_command(match)
+    app.cli.add_command(alerts)
     app.cli.add_command(pairings)
 
 
@@ -55,6 +56,23 @@ def create_admin(email: str, password: str) -> None:
         details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
         raise click.ClickException(details or error.message) from error
     click.echo(f"Administrator {user.email} created.")
+
+
+@click.group("alerts")
+def alerts() -> None:
+    """Saved searches and match alerts."""
+
+
+@alerts.command("check")
+def check_alerts() -> None:
+    """Notify watch owners of new or edited listings above their threshold (cron-safe, idempotent)."""
+    from flask import current_app
+
+    from .services.watches import check_watches
+
+    sent = check_watches(current_app.extensions["match_index"])
+    db.session.commit()
+    click.echo(f"Alerts checked: {sent} notification(s) sent.")
 
 
 @click.group("match")

@@ -76,4 +76,4 @@ def not_found() -> NotFound:
     return NotFound("资源不存在或无权查看。")
 
 
-from . import accounts, listings, matching, openapi, pairings  # noqa: E402,F401  (register routes)
+from . import accounts, activity, listings, matching, openapi, pairings  # noqa: E402,F401  (register routes)

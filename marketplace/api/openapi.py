@@ -114,6 +114,7 @@ def _item_paths(kind: str, schema: str) -> dict:
 
 def build_spec() -> dict:
     """The OpenAPI document."""
+    from . import openapi_activity as activity
     from . import openapi_pairings as pairings
 
     return {
@@ -121,7 +122,7 @@ def build_spec() -> dict:
         "info": {"title": "InnoBridge 创新桥 API", "version": "1",
                  "description": "Money in 万元, dates ISO 8601, errors as {error: {code, message, fields}}."},
         "servers": [{"url": "/api/v1"}],
-        "components": {"schemas": SCHEMAS | pairings.SCHEMAS,
+        "components": {"schemas": SCHEMAS | activity.SCHEMAS | pairings.SCHEMAS,
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
         "paths": {
@@ -148,6 +149,7 @@ def build_spec() -> dict:
                                                  params=[_q("id", _INT, "path"), _q("limit", {"type": "integer", "maximum": 50})])},
             "/search": {"get": _op("Matcher-ranked search", 200, None, auth=False, errors=(400, 422),
                                    params=_PAGE + [_q("q"), _q("kind", {"type": "string", "enum": ["demand", "result"]}), _q("field")])},
+            **activity.PATHS,
             **pairings.PATHS,
             "/openapi.json": {"get": _op("This document", 200, None, auth=False, errors=())},
         },

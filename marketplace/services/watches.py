@@ -3,6 +3,7 @@ their evaluation against the listing change log (``check_watches``, run after ev
 write and by ``flask alerts check``)."""
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +37,7 @@ def _clean_min_score(data: Mapping[str, Any], errors: FieldErrors) -> float:
         value = float(raw) if not isinstance(raw, bool) else None
     except (TypeError, ValueError):
         value = None
-    if value is None or value != value or not 0 <= value <= 1:
+    if value is None or math.isnan(value) or not 0 <= value <= 1:
         errors.add("min_score", "匹配度阈值应为 0–1 之间的数（例如 0.6 表示 60%）。")
         return DEFAULT_MIN_SCORE
     return round(value, 4)

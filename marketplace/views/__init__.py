@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from flask import current_app
 
+from ..alerts import check_alerts
+
 
 def register_views(app) -> None:
     """Register every web blueprint."""
-    from . import account, admin, auth, demands, main, pairings, results
+    from . import account, admin, auth, demands, main, notifications, pairings, results, stats, watches
 
-    for module in (main, auth, account, demands, results, pairings, admin):
+    for module in (main, auth, account, demands, results, pairings, notifications, watches, stats, admin):
         app.register_blueprint(module.bp)
 
 
@@ -41,6 +43,7 @@ def save_listing(form, operation, *, template: str, context: dict, message: str,
             flash(leftover, "error")
         return render_template(template, form=form, **context), 422
     db.session.commit()
+    check_alerts()
     flash(message, "success")
     return redirect(redirect_to(saved))
 
@@ -59,5 +62,6 @@ def run_action(operation, message: str, back_url: str):
         flash(" ".join([error.message, *error.fields.values()]), "error")
     else:
         db.session.commit()
+        check_alerts()
         flash(message, "success")
     return redirect(back_url)

@@ -1,0 +1,16 @@
+"""The public statistics page: the funnel counted from recorded events, with its definitions."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+
+from ..services import stats
+
+bp = Blueprint("stats", __name__, url_prefix="/stats")
+
+
+@bp.get("/")
+def index():
+    """Demands and results published, pairings and their outcomes, connection rate; per field and month."""
+    figures = stats.funnel()
+    peak = max([1, *(max(m["demands"], m["results"], m["pairings"]) for m in figures["by_month"])])
+    return render_template("stats/index.html", figures=figures, peak=peak)
