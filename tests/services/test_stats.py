@@ -129,3 +129,21 @@ def test_by_month_covers_the_last_twelve_months(ctx):
     assert months[-1]["month"] == f"{now.year:04d}-{now.month:02d}" and months[-1]["demands"] == 1
     assert sum(m["demands"] for m in months) == 1 and figures["demands"] == 1
     assert stats.funnel(datetime(now.year + 2, 1, 15))["by_month"][-1]["month"] == f"{now.year + 2}-01"
+
+
+def test_the_pairing_service_feeds_the_funnel(ctx):
+    from marketplace.services import pairings
+
+    enterprise, researcher = make_user(), make_user(Role.RESEARCHER)
+    demand = make_demand(enterprise, status="published")
+    result, other = make_result(researcher, status="published"), make_result(researcher, status="published")
+    index = ctx.extensions["match_index"]
+    accepted = pairings.propose_pairing(enterprise, demand.id, result.id, "希望合作验证。", index, 14)
+    declined = pairings.propose_pairing(enterprise, demand.id, other.id, "希望合作验证。", index, 14)
+    db.session.commit()
+    pairings.accept_pairing(researcher, accepted.id)
+    pairings.decline_pairing(researcher, declined.id, "too_early")
+    db.session.commit()
+    figures = stats.funnel()
+    assert (figures["pairings"], figures["connected_pairings"], figures["declined"]) == (2, 1, 1)
+    assert figures["connection_rate"] == 1.0 and field_row(figures, "new_energy")["connected_pairings"] == 1

@@ -237,3 +237,16 @@ def test_a_deleted_watch_alerts_nothing(ctx):
     db.session.commit()
     make_result(make_user(Role.RESEARCHER), status="published")
     assert check(ctx) == 0
+
+
+def test_flask_alerts_check_command(ctx):
+    user = make_user()
+    saved_search(user)
+    make_result(make_user(Role.RESEARCHER), status="published")
+    runner = ctx.test_cli_runner()
+    first = runner.invoke(args=["alerts", "check"])
+    assert first.exit_code == 0 and "1 notification(s) sent" in first.output, first.output
+    again = runner.invoke(args=["alerts", "check"])
+    assert "0 notification(s) sent" in again.output
+    db.session.rollback()
+    assert len(alerts(user)) == 1
