@@ -128,9 +128,12 @@ def _load_listing(model, item: dict, users: dict[str, User], report: SeedReport,
 def seed_keys() -> dict[str, dict[str, int]]:
     """Map the data files' keys (d001, r001) to database ids, for the labelled pairs."""
     keys: dict[str, dict[str, int]] = {"demands": {}, "results": {}}
+    org_names = {org["key"]: org["name"] for org in read("organizations.json")}
     for kind, model in (("demands", Demand), ("results", Result)):
         for item in read(f"{kind}.json"):
-            found = db.session.scalar(sa.select(model.id).where(model.title == item["title"]))
+            # Title and owning organization: a user's listing with a seed title cannot take the key.
+            found = db.session.scalar(sa.select(model.id).join(Organization, model.organization_id == Organization.id)
+                                      .where(model.title == item["title"], Organization.name == org_names[item["org"]]))
             if found is not None:
                 keys[kind][item["key"]] = found
     return keys
