@@ -4,6 +4,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:...>`` ids beyond a database integer match no route: a 404, not an overflow 500."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -18,6 +27,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__, instance_relative_config=True,
                 template_folder="../templates", static_folder="static")
+    app.url_map.converters["int"] = DatabaseIntConverter
     load_config(app, test_config)
 
     db.init_app(app)

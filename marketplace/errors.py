@@ -6,7 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from models import db
-from .services.errors import DomainError
+from .services.errors import DomainError, ValidationFailed
 
 _HTTP_CODES = {
     400: "validation_error", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -33,8 +33,40 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     return render_template("error.html", status=status, message=message), status
 
 
+def _nul_paths(value) -> list[str]:
+    """Where a JSON value holds U+0000 (``title``, ``patents.0.number``); iterative, so depth is harmless."""
+    found, stack = [], [("", value)]
+    while stack:
+        path, item = stack.pop()
+        if isinstance(item, str) and "\x00" in item:
+            found.append(path or "body")
+        elif isinstance(item, (dict, list)):
+            pairs = item.items() if isinstance(item, dict) else enumerate(item)
+            stack.extend((f"{path}.{key}" if path else str(key), child) for key, child in pairs)
+    return sorted(found)
+
+
+def _json_body():
+    try:
+        return request.get_json(silent=True)
+    except RecursionError:  # the json module gives up on very deep nesting
+        raise ValidationFailed("JSON 嵌套过深。", {"body": "嵌套层级过多。"}) from None
+
+
+def refuse_nul_characters() -> None:
+    """PostgreSQL text cannot hold U+0000: refuse it as bad input before it reaches a query."""
+    bad = [name for name, values in request.args.lists() if any("\x00" in v for v in values)]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        bad += [name for name, values in request.form.lists() if any("\x00" in v for v in values)]
+    elif request.is_json:
+        bad += _nul_paths(_json_body())
+    if bad:
+        raise ValidationFailed("内容不能包含空字符（U+0000）。", {name: "不能包含空字符。" for name in bad})
+
+
 def init_app(app) -> None:
     """Register the handlers."""
+    app.before_request(refuse_nul_characters)
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):

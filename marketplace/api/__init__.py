@@ -10,6 +10,7 @@ from ..services import sessions
 from ..services.errors import NotFound, Unauthorized, ValidationFailed
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
+MAX_PAGE = 100_000  # beyond this the offset would overflow a database integer
 
 
 def bearer_token() -> str | None:
@@ -61,7 +62,7 @@ def page_params() -> tuple[int, int]:
         per_page = int(request.args.get("per_page", current_app.config["PER_PAGE"]))
     except ValueError:
         raise ValidationFailed("分页参数应为整数。", {"page": "应为正整数。"}) from None
-    if page < 1 or not 1 <= per_page <= current_app.config["MAX_PER_PAGE"]:
+    if not 1 <= page <= MAX_PAGE or not 1 <= per_page <= current_app.config["MAX_PER_PAGE"]:
         raise ValidationFailed("分页参数超出范围。", {"per_page": "应为 1–100。", "page": "应 ≥ 1。"})
     return page, per_page
 

@@ -24,7 +24,7 @@ def page_args(args) -> tuple[int, int]:
 
     per_page = min(max(number("per_page", current_app.config["PER_PAGE"]), 1),
                    current_app.config["MAX_PER_PAGE"])
-    return max(number("page", 1), 1), per_page
+    return min(max(number("page", 1), 1), 100_000), per_page  # a bigger offset overflows the database
 
 
 def save_listing(form, operation, *, template: str, context: dict, message: str, redirect_to):

@@ -369,3 +369,17 @@ def test_workspace_lists_the_organizations_demands_of_every_status(client):
     make_demand(make_user(), title="别家的需求", status="published")
     text = client.get("/me/").get_data(as_text=True)
     assert "我的草稿需求" in text and "同事的已发布需求" in text and "别家的需求" not in text
+
+
+def test_odd_ids_and_pages_are_not_server_errors(client):
+    assert client.get("/demands/99999999999999999999").status_code == 404
+    assert client.get("/demands/?page=99999999999999999999&per_page=99999999999999999999").status_code == 200
+    assert client.get("/demands/?field=%00").status_code in (400, 422)
+
+
+def test_nul_character_in_a_form_is_refused_and_nothing_written(client):
+    signed_in_enterprise(client)
+    token = csrf_token(client, "/demands/new")
+    response = client.post("/demands/new", data=demand_form(csrf_token=token, title="标题\x00"))
+    assert response.status_code in (400, 422)
+    assert demand_count() == 0

@@ -1,0 +1,64 @@
+"""The served OpenAPI document describes every route of the API blueprint."""
+from __future__ import annotations
+
+import re
+
+
+def spec_of(client) -> dict:
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200 and response.is_json
+    return response.get_json()
+
+
+def api_routes(app) -> dict[str, set[str]]:
+    """{"/demands/{id}": {"get", "patch", "delete"}, ...} from the URL map."""
+    routes: dict[str, set[str]] = {}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule[len("/api/v1"):])
+        routes.setdefault(path, set()).update(m.lower() for m in rule.methods - {"HEAD", "OPTIONS"})
+    return routes
+
+
+def normalized(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "{}", path)
+
+
+def test_spec_looks_like_openapi_3(client):
+    spec = spec_of(client)
+    assert spec["openapi"].startswith("3.")
+    assert spec["info"]["title"] and spec["info"]["version"]
+    assert spec["paths"] and spec["components"]["schemas"]["Error"]
+    assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    for path, operations in spec["paths"].items():
+        assert path.startswith("/"), path
+        for method, operation in operations.items():
+            assert method in {"get", "post", "patch", "put", "delete"}, (path, method)
+            assert operation["responses"], (path, method)
+            for parameter in operation.get("parameters", []):
+                assert parameter["in"] in {"path", "query", "header"}
+            names = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+            assert names == set(re.findall(r"\{([^}]+)\}", path)), (path, method, names)
+
+
+def test_every_ref_resolves(client):
+    spec = spec_of(client)
+    refs = set(re.findall(r'"\$ref": "#/components/schemas/([^"]+)"', client.get("/api/v1/openapi.json").get_data(as_text=True)))
+    refs |= set(re.findall(r'"\$ref":"#/components/schemas/([^"]+)"', client.get("/api/v1/openapi.json").get_data(as_text=True)))
+    assert refs and refs <= set(spec["components"]["schemas"])
+
+
+def test_spec_lists_every_api_route_and_method(client, ctx):
+    documented = {normalized(path): set(ops) for path, ops in spec_of(client)["paths"].items()}
+    served = {normalized(path): methods for path, methods in api_routes(ctx).items()}
+    missing = {path: methods - documented.get(path, set()) for path, methods in served.items()
+               if methods - documented.get(path, set())}
+    assert missing == {}
+    invented = {path for path in documented if path not in served}
+    assert invented == set()
+
+
+def test_spec_is_public(client):
+    assert client.get("/api/v1/openapi.json", headers={"Authorization": "Bearer nonsense"}).status_code in (200, 401)
+    assert client.get("/api/v1/openapi.json").status_code == 200
