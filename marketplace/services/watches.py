@@ -55,6 +55,8 @@ def _clean_listing(actor: User, data: Mapping[str, Any], errors: FieldErrors) ->
     name = "demand_id" if data.get("demand_id") not in (None, "") else "result_id"
     getter = demands.get_demand if name == "demand_id" else results.get_result
     try:
+        if isinstance(data[name], bool):
+            raise ValueError(name)
         return name, getter(actor, int(data[name]))
     except (TypeError, ValueError, NotFound):
         errors.add(name, "要订阅的条目不存在或无权查看。")

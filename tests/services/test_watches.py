@@ -55,6 +55,7 @@ def refused(user, data, error=ValidationFailed) -> dict:
     ({"query": "电池", "target": "result", "field": "astrology"}, "field"),
     ({"result_id": 99999}, "result_id"),
     ({"demand_id": "abc"}, "demand_id"),
+    ({"demand_id": True}, "demand_id"),
 ])
 def test_bad_input_is_refused_with_field_errors(ctx, data, field):
     assert field in refused(make_user(), data)
