@@ -15,6 +15,16 @@ _PATENT_STATUS_WORDS = {"已授权": "granted", "授权": "granted", "granted": 
                         "申请中": "pending", "pending": "pending", "": "pending"}
 
 
+class TrlField(IntegerField):
+    """An integer field that refuses absurdly long numbers (WTForms' NumberRange overflows on them)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and abs(self.data) > 1_000_000:
+            self.data = None
+            raise ValueError("请输入 1–9 的整数。")
+
+
 class MultiCheckboxField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
     option_widget = widgets.CheckboxInput()
@@ -34,7 +44,7 @@ class DemandForm(FlaskForm):
     budget_max = DecimalField("预算上限（万元）", places=2, validators=[InputRequired("请填写预算。"), NumberRange(min=0)])
     deadline = DateField("截止日期", validators=[InputRequired("请选择截止日期。")])
     cooperation_mode = SelectField("合作方式", choices=options(CooperationMode.choices()))
-    trl_target = IntegerField("目标技术成熟度（TRL 1–9）", validators=[InputRequired("请填写 TRL。"), NumberRange(1, 9)])
+    trl_target = TrlField("目标技术成熟度（TRL 1–9）", validators=[InputRequired("请填写 TRL。"), NumberRange(1, 9)])
     region = StringField("所在地区", validators=[Length(max=80)])
     visibility = SelectField("公开方式", choices=options(Visibility.choices()))
 
@@ -57,7 +67,7 @@ class ResultForm(FlaskForm):
     abstract = TextAreaField("成果简介", validators=[InputRequired("请填写简介。"), Length(max=10_000)])
     field = SelectField("技术领域", validators=[InputRequired("请选择技术领域。")])
     keywords = StringField("关键词（用逗号或顿号分隔）", validators=[Length(max=400)])
-    trl = IntegerField("技术成熟度（TRL 1–9）", validators=[InputRequired("请填写 TRL。"), NumberRange(1, 9)])
+    trl = TrlField("技术成熟度（TRL 1–9）", validators=[InputRequired("请填写 TRL。"), NumberRange(1, 9)])
     maturity = SelectField("成熟阶段", choices=options(Maturity.choices()))
     patents = TextAreaField("专利（每行一项：专利号 状态，如 CN202310456789.1 已授权）", validators=[Length(max=2000)])
     transfer_modes = MultiCheckboxField("转化方式", choices=options(TransferMode.choices()))

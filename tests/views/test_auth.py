@@ -316,3 +316,21 @@ def test_password_change_with_wrong_current_password_changes_nothing(client, new
     db.session.expire_all()
     assert db.session.get(User, user.id).password_hash == old_hash
     assert signed_in(other_device)
+
+
+def test_an_api_token_in_the_session_cookie_does_not_sign_in(client):
+    user = make_user()
+    response = client.post("/api/v1/tokens", json={"email": user.email, "password": PASSWORD})
+    with client.session_transaction() as session:
+        session["_user_id"] = response.get_json()["token"]
+    assert not signed_in(client)
+
+
+@pytest.mark.parametrize("value", ["", " ", "x" * 300, "<script>", "9" * 400, "\u202e", "邮箱@例子.中国"])
+def test_odd_registration_values_are_never_server_errors(client, value):
+    token = csrf_token(client, "/auth/register")
+    for name in register_form():
+        response = client.post("/auth/register", data=register_form(csrf_token=token, **{name: value}))
+        assert response.status_code in (302, 400), (name, value)
+        if response.status_code == 302:
+            client.post("/auth/logout", data={"csrf_token": csrf_token(client, "/me/")})

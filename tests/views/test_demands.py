@@ -383,3 +383,12 @@ def test_nul_character_in_a_form_is_refused_and_nothing_written(client):
     response = client.post("/demands/new", data=demand_form(csrf_token=token, title="标题\x00"))
     assert response.status_code in (400, 422)
     assert demand_count() == 0
+
+
+@pytest.mark.parametrize("value", ["", "abc", "-1", "1e400", "nan", "9" * 400, "2027-02-30", "<script>", "１２"])
+def test_odd_form_values_are_never_server_errors(client, value):
+    signed_in_enterprise(client)
+    token = csrf_token(client, "/demands/new")
+    for name in demand_form():
+        response = client.post("/demands/new", data=demand_form(csrf_token=token, status="draft", **{name: value}))
+        assert response.status_code in (302, 422), (name, value, response.status_code)

@@ -188,3 +188,12 @@ def test_every_state_changing_post_needs_a_csrf_token(client, path):
     assert response.status_code == 400
     assert (result_count(), fresh(result.id).status) == before
     assert fresh(result.id).title != "不该保存"
+
+
+@pytest.mark.parametrize("value", ["", "abc", "-1", "1e400", "nan", "9" * 400, "<script>", "CN123 授权 额外"])
+def test_odd_form_values_are_never_server_errors(client, value):
+    signed_in_researcher(client)
+    token = csrf_token(client, "/results/new")
+    for name in result_form():
+        response = client.post("/results/new", data=result_form(csrf_token=token, status="draft", **{name: value}))
+        assert response.status_code in (302, 422), (name, value, response.status_code)
