@@ -61,6 +61,7 @@ class Matcher:
 
     def fit(self, docs: Iterable) -> "Matcher":
         """Index a corpus (any iterable of documents, streamed in chunks); returns self."""
+        self._touch()
         self.store_ = DocStore()
         self.slot_of_: dict = {}
         words, chars = encode.PostingsBuilder(), encode.PostingsBuilder()
@@ -94,8 +95,18 @@ class Matcher:
         if chunk:
             yield chunk
 
+    @property
+    def _version(self) -> int:
+        """Mutation counter (for caches keyed on the index state)."""
+        return self.__dict__.get("_mutations", 0)
+
+    def _touch(self) -> None:
+        """Record a mutation."""
+        self.__dict__["_mutations"] = self._version + 1
+
     def add(self, doc) -> "Matcher":
         """Make one new document matchable at once (no refit)."""
+        self._touch()
         doc = encode.as_document(doc)
         if doc["id"] in self.slot_of_:
             raise ValueError(f"document {doc['id']!r} already indexed; use update()")
@@ -113,6 +124,7 @@ class Matcher:
     def remove(self, doc_id) -> "Matcher":
         """Drop one document from the index."""
         slot = self.slot_of_.pop(doc_id)
+        self._touch()
         words, chars = encode.analyze(encode.analysis_text(self.store_.get(slot)))
         self.word_.remove(slot, words)
         self.char_.remove(slot, chars)
@@ -146,14 +158,23 @@ class Matcher:
 
     # -- querying -------------------------------------------------------------------------
     def _mask(self, filters: dict | None) -> np.ndarray | None:
-        """Slots passing the filters and alive (applied before top-k); None when that is all slots."""
-        mask = None if self.alive_.a.all() else self.alive_.a.copy()
-        for name, value in (filters or {}).items():
-            if name not in FILTER_FIELDS:
-                raise ValueError(f"unknown filter {name!r}; use one of {FILTER_FIELDS}")
-            m = self.store_.filter_mask(name, value)
-            mask = m if mask is None else mask & m
-        return mask
+        """Slots passing the filters and alive (applied before top-k); None when that is all slots.
+        Masks are cached per filter set until the index changes."""
+        key = (len(self.store_), len(self.slot_of_), self._version,
+               repr(sorted((k, sorted(map(str, v)) if isinstance(v, (list, tuple, set, frozenset)) else str(getattr(v, "value", v)))
+                           for k, v in (filters or {}).items())))
+        cache = self.__dict__.setdefault("_masks", {})
+        if key not in cache:
+            mask = None if self.alive_.a.all() else self.alive_.a.copy()
+            for name, value in (filters or {}).items():
+                if name not in FILTER_FIELDS:
+                    raise ValueError(f"unknown filter {name!r}; use one of {FILTER_FIELDS}")
+                m = self.store_.filter_mask(name, value)
+                mask = m if mask is None else mask & m
+            if len(cache) > 16:
+                cache.clear()
+            cache[key] = mask
+        return cache[key]
 
     def _first_stage(self, words, chars, mask, exclude=None, include=None) -> tuple:
         """Candidate slots with their word and char components (each channel scaled to its best
@@ -169,7 +190,7 @@ class Matcher:
         if uc > 0 and w["char"] > 0:
             first += np.multiply(sc, np.float32(w["char"] / uc), out=sc)
         if mask is not None:
-            first[~mask] = 0
+            np.multiply(first, mask, out=first)
         if exclude is not None:
             first[exclude] = 0
         cand = np.flatnonzero(first > 0)

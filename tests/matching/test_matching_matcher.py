@@ -228,3 +228,13 @@ def test_document_store_spanning_many_segments(tmp_path, monkeypatch):
     m.save(tmp_path)
     loaded = Matcher.load(tmp_path)
     assert [loaded.get(d["id"]) for d in small_corpus()] == [m.get(d["id"]) for d in small_corpus()]
+
+
+def test_filter_masks_follow_index_changes():
+    m = fitted()
+    assert ids(m.query("钙钛矿", filters={"kind": "result"})) == []
+    m.add(make_doc(50, "钙钛矿电池", "钙钛矿电池封装", kind="result"))
+    assert ids(m.query("钙钛矿", filters={"kind": "result"})) == [50]
+    m.update(make_doc(50, "钙钛矿电池", "钙钛矿电池封装", kind="demand"))
+    assert ids(m.query("钙钛矿", filters={"kind": "result"})) == []
+    assert ids(m.query("钙钛矿", filters={"kind": ["result", "demand"]})) == [50]
