@@ -22,6 +22,7 @@ from .suggestions import query_doc
 
 QUERY_MAX = 200
 DEFAULT_MIN_SCORE = 0.5
+DB_INT_MAX = 2**31 - 1  # ids beyond a database integer exist nowhere
 _MODELS = {ListingKind.DEMAND: Demand, ListingKind.RESULT: Result}
 _PUBLISHED = {ListingKind.DEMAND: DemandStatus.PUBLISHED, ListingKind.RESULT: ResultStatus.PUBLISHED}
 _PATHS = {ListingKind.DEMAND: "/demands/{}", ListingKind.RESULT: "/results/{}"}
@@ -55,9 +56,10 @@ def _clean_listing(actor: User, data: Mapping[str, Any], errors: FieldErrors) ->
     name = "demand_id" if data.get("demand_id") not in (None, "") else "result_id"
     getter = demands.get_demand if name == "demand_id" else results.get_result
     try:
-        if isinstance(data[name], bool):
+        listing_id = int(data[name]) if not isinstance(data[name], bool) else 0
+        if not 1 <= listing_id <= DB_INT_MAX:
             raise ValueError(name)
-        return name, getter(actor, int(data[name]))
+        return name, getter(actor, listing_id)
     except (TypeError, ValueError, NotFound):
         errors.add(name, "要订阅的条目不存在或无权查看。")
         return name, None

@@ -56,6 +56,8 @@ def refused(user, data, error=ValidationFailed) -> dict:
     ({"result_id": 99999}, "result_id"),
     ({"demand_id": "abc"}, "demand_id"),
     ({"demand_id": True}, "demand_id"),
+    ({"demand_id": 10**20}, "demand_id"),
+    ({"result_id": -1}, "result_id"),
 ])
 def test_bad_input_is_refused_with_field_errors(ctx, data, field):
     assert field in refused(make_user(), data)

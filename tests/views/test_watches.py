@@ -152,3 +152,13 @@ def test_a_failing_alert_check_does_not_break_publishing(client, monkeypatch):
     headers = api_token(client, researcher)
     response = client.post("/api/v1/results", json=result_data(status="published"), headers=headers)
     assert response.status_code == 201 and response.get_json()["status"] == "published"
+
+
+def test_absurd_numbers_are_refused_not_crashed(client):
+    user = make_user()
+    login(client, user)
+    token = csrf_token(client, "/watches/")
+    for data in ({"demand_id": str(10**20), "min_score": "60"},
+                 {"query": "电池", "target": "result", "min_score": "9" * 400}):
+        assert client.post("/watches/", data={"csrf_token": token, **data}).status_code == 422
+    assert _watches(user) == []
