@@ -76,8 +76,11 @@ def _subject(actor: User, data: Mapping[str, Any], errors: FieldErrors) -> dict[
         name, listing = _clean_listing(actor, data, errors)
         target = ListingKind.RESULT if name == "demand_id" else ListingKind.DEMAND
         return {"target": target, name: listing.id if listing is not None else None}
-    query = str(data.get("query") or "").strip()
-    if not query:
+    raw = data.get("query") or ""
+    query = raw.strip() if isinstance(raw, str) else ""
+    if not isinstance(raw, str):
+        errors.add("query", "关键词应为字符串。")
+    elif not query:
         errors.add("query", "请输入要订阅的关键词。")
     elif len(query) > QUERY_MAX:
         errors.add("query", f"关键词最多 {QUERY_MAX} 个字符。")

@@ -47,6 +47,7 @@ def refused(user, data, error=ValidationFailed) -> dict:
 @pytest.mark.parametrize(("data", "field"), [
     ({"query": "  ", "target": "result"}, "query"),
     ({"query": "x" * 201, "target": "result"}, "query"),
+    ({"query": ["电池"], "target": "result"}, "query"),
     ({"query": "电池", "target": "pairing"}, "target"),
     ({"query": "电池", "target": "result", "min_score": 1.5}, "min_score"),
     ({"query": "电池", "target": "result", "min_score": -0.1}, "min_score"),
