@@ -1,6 +1,7 @@
 """The Matcher estimator: fit / add / update / remove / query over a blended, explainable score."""
 from __future__ import annotations
 
+import heapq
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -182,13 +183,13 @@ class Matcher:
         (``essential_df``) are added exactly for the candidates only."""
         n, w, pool = len(self.store_), self.effective_weights, 2 * self.rerank_depth
         plans = [ch.split_terms(*ch.query_terms(t), self.essential_df) for ch, t in ((self.word_, words), (self.char_, chars))]
-        sw, sc = (ch.score_ids(p[0], p[1], n) for ch, p in zip((self.word_, self.char_), plans))
-        # selection scale: each channel's best possible score (no pass over the whole index)
+        # selection scale: each channel's best possible score (no pass over the whole index),
+        # folded into the query weights so both channels add into one array
         uw = float(plans[0][1].sum() + plans[0][3].sum()) * (self.k1 + 1)
         uc = float(plans[1][1].sum() + plans[1][3].sum()) * (self.k1 + 1)
-        first = sw * np.float32(w["word"] / uw if uw > 0 else 0.0)
+        first = self.word_.score_ids(plans[0][0], plans[0][1] * np.float32(w["word"] / uw if uw > 0 else 0.0), n)
         if uc > 0 and w["char"] > 0:
-            first += np.multiply(sc, np.float32(w["char"] / uc), out=sc)
+            self.char_.score_ids(plans[1][0], plans[1][1] * np.float32(w["char"] / uc), n, out=first)
         if mask is not None:
             np.multiply(first, mask, out=first)
         if exclude is not None:
@@ -196,7 +197,6 @@ class Matcher:
         cand = np.flatnonzero(first > 0)
         if len(cand) > pool:
             cand = cand[np.argpartition(-first[cand], pool - 1)[:pool]]
-        sw = sc = None
         if include is not None and include not in set(cand.tolist()):
             cand = np.append(cand, include)
         cand = np.sort(cand)
@@ -239,13 +239,29 @@ class Matcher:
         qtext = encode.analysis_text(qdoc)
         words, chars = encode.analyze(qtext)
         cand, fw, fc = self._first_stage(words, chars, self._mask(filters), self.slot_of_.get(qdoc.get("id")))
-        scored = [self._score_slot(qdoc, qtext, a, b, slot) for slot, a, b in zip(cand.tolist(), fw.tolist(), fc.tolist())]
+        scored = self._rerank(qdoc, qtext, cand, fw, fc, top)
         scored.sort(key=lambda s: (-s[0], id_key(s[1]["id"])))
         out = []
         for score, doc, comp, pairs, notes, slot in scored[:top]:
             exp = build_explanation(self, qdoc, words, slot, doc, pairs, notes) if explain else None
             out.append(Match(doc["id"], score, {k: round(v, 6) for k, v in comp.items()}, exp, doc))
         return out
+
+    def _rerank(self, qdoc, qtext, cand, fw, fc, top) -> list[tuple]:
+        """Re-rank candidates best-first, stopping once no later one can reach the top (exact)."""
+        w = self.effective_weights
+        has_meta = any(qdoc.get(k) is not None for k in ("field", "trl", "trl_target", "budget_max", "asking_price"))
+        bonus = max(w["keywords"], 0) + max(w["title"], 0) + (max(w["structured"], 0) if has_meta else 0.0)
+        total = fw + fc
+        best: list[float] = []  # min-heap of the ``top`` best final scores so far
+        scored = []
+        for i in np.lexsort((cand, -total)).tolist():
+            if len(best) >= top and total[i] + bonus < best[0] - 1e-6:
+                break
+            s = self._score_slot(qdoc, qtext, fw[i], fc[i], int(cand[i]))
+            scored.append(s)
+            (heapq.heappush if len(best) < top else heapq.heappushpop)(best, s[0])
+        return scored
 
     def explain(self, q, doc_id) -> Match:
         """Score and explanation of one document for ``q``, whether or not it ranks in the top."""

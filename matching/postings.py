@@ -172,9 +172,9 @@ class Channel:
         """Dense BM25 scores of every slot for a tokenized query."""
         return self.score_ids(*self.query_terms(terms), n_slots)
 
-    def score_ids(self, ids: np.ndarray, w: np.ndarray, n_slots: int) -> np.ndarray:
-        """Dense BM25 scores for term ids with explicit query weights."""
-        out = np.zeros(n_slots, dtype=np.float32)
+    def score_ids(self, ids: np.ndarray, w: np.ndarray, n_slots: int, out: np.ndarray | None = None) -> np.ndarray:
+        """Dense BM25 scores for term ids with explicit query weights (added into ``out`` if given)."""
+        out = np.zeros(n_slots, dtype=np.float32) if out is None else out
         if not len(ids):
             return out
         norm, k1p1 = self.norm(), np.float32(self.k1 + 1)
