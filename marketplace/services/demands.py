@@ -143,8 +143,12 @@ def update_demand(actor: User, demand_id: int, data: Mapping[str, Any]) -> Deman
     return demand
 
 
-def change_demand_status(actor: User, demand_id: int, status: DemandStatus) -> Demand:
-    """Publish, close or reopen a demand."""
+def change_demand_status(actor: User, demand_id: int, status: DemandStatus,
+                         expected: DemandStatus | None = None) -> Demand:
+    """Publish, close or reopen a demand; with ``expected``, only from that status (a stale button is a Conflict)."""
+    demand = get_editable_demand(actor, demand_id)
+    if expected is not None and demand.status is not expected:
+        raise Conflict(f"需求当前为“{demand.status.label}”，此操作已不适用。")
     return update_demand(actor, demand_id, {"status": status.value})
 
 

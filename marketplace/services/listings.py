@@ -24,7 +24,9 @@ def clean_text(data: Mapping, name: str, errors: FieldErrors, *, limit: int, req
     """A stripped string of at most ``limit`` characters."""
     raw = data.get(name)
     text = "" if raw is None else str(raw).strip()
-    if required and not text:
+    if "\x00" in text:
+        errors.add(name, "含有不允许的控制字符。")
+    elif required and not text:
         errors.add(name, "此项必填。")
     elif len(text) > limit:
         errors.add(name, f"最多 {limit:,} 个字符（当前 {len(text):,}）。")

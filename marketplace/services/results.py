@@ -181,8 +181,12 @@ def update_result(actor: User, result_id: int, data: Mapping[str, Any]) -> Resul
     return result
 
 
-def change_result_status(actor: User, result_id: int, status: ResultStatus) -> Result:
-    """Publish, withdraw or re-publish a result."""
+def change_result_status(actor: User, result_id: int, status: ResultStatus,
+                         expected: ResultStatus | None = None) -> Result:
+    """Publish, withdraw or re-publish a result; with ``expected``, only from that status (a stale button is a Conflict)."""
+    result = get_editable_result(actor, result_id)
+    if expected is not None and result.status is not expected:
+        raise Conflict(f"成果当前为“{result.status.label}”，此操作已不适用。")
     return update_result(actor, result_id, {"status": status.value})
 
 

@@ -12,10 +12,10 @@ from ..services import browse, confidentiality, demands, pairing_views, suggesti
 from . import run_action, page_args, save_listing
 
 bp = Blueprint("demands", __name__, url_prefix="/demands")
-_ACTIONS = {
-    "publish": (DemandStatus.PUBLISHED, "需求已发布。"),
-    "close": (DemandStatus.CLOSED, "需求已关闭。"),
-    "reopen": (DemandStatus.PUBLISHED, "需求已重新发布。"),
+_ACTIONS = {  # action: (from, to, message)
+    "publish": (DemandStatus.DRAFT, DemandStatus.PUBLISHED, "需求已发布。"),
+    "close": (DemandStatus.PUBLISHED, DemandStatus.CLOSED, "需求已关闭。"),
+    "reopen": (DemandStatus.CLOSED, DemandStatus.PUBLISHED, "需求已重新发布。"),
 }
 
 
@@ -78,8 +78,8 @@ def edit(demand_id: int):
 @role_required(Role.ENTERPRISE)
 def change_status(demand_id: int, action: str):
     """Publish a draft, close a published demand, or reopen a closed one."""
-    status, message = _ACTIONS[action]
-    return run_action(lambda: demands.change_demand_status(actor(), demand_id, status), message,
+    expected, status, message = _ACTIONS[action]
+    return run_action(lambda: demands.change_demand_status(actor(), demand_id, status, expected), message,
                                  url_for("demands.detail", demand_id=demand_id))
 
 

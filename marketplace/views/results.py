@@ -12,10 +12,10 @@ from ..services import browse, pairing_views, results, suggestions
 from . import run_action, page_args, save_listing
 
 bp = Blueprint("results", __name__, url_prefix="/results")
-_ACTIONS = {
-    "publish": (ResultStatus.PUBLISHED, "成果已发布。"),
-    "withdraw": (ResultStatus.WITHDRAWN, "成果已撤回。"),
-    "republish": (ResultStatus.PUBLISHED, "成果已重新发布。"),
+_ACTIONS = {  # action: (from, to, message)
+    "publish": (ResultStatus.DRAFT, ResultStatus.PUBLISHED, "成果已发布。"),
+    "withdraw": (ResultStatus.PUBLISHED, ResultStatus.WITHDRAWN, "成果已撤回。"),
+    "republish": (ResultStatus.WITHDRAWN, ResultStatus.PUBLISHED, "成果已重新发布。"),
 }
 
 
@@ -78,8 +78,8 @@ def edit(result_id: int):
 @role_required(Role.RESEARCHER)
 def change_status(result_id: int, action: str):
     """Publish a draft, withdraw a published result, or publish it again."""
-    status, message = _ACTIONS[action]
-    return run_action(lambda: results.change_result_status(actor(), result_id, status), message,
+    expected, status, message = _ACTIONS[action]
+    return run_action(lambda: results.change_result_status(actor(), result_id, status, expected), message,
                                  url_for("results.detail", result_id=result_id))
 
 

@@ -496,3 +496,29 @@ def test_sqlite_foreign_keys_are_on(ctx):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite pragma")
     assert db.session.execute(sa.text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_status_change_with_a_stale_expectation_is_a_conflict(ctx):
+    """A 'reopen' button on a page rendered before the demand was published again must not act."""
+    from marketplace.services.demands import change_demand_status
+    from marketplace.services.errors import Conflict
+    from models import DemandStatus
+
+    owner = make_user(Role.ENTERPRISE)
+    draft = make_demand(owner)
+    with pytest.raises(Conflict):
+        change_demand_status(owner, draft.id, DemandStatus.PUBLISHED, expected=DemandStatus.CLOSED)
+    db.session.rollback()
+    assert db.session.get(Demand, draft.id).status is DemandStatus.DRAFT
+    change_demand_status(owner, draft.id, DemandStatus.PUBLISHED, expected=DemandStatus.DRAFT)
+    assert db.session.get(Demand, draft.id).status is DemandStatus.PUBLISHED
+
+
+def test_nul_characters_are_refused_in_text(ctx):
+    from marketplace.services.demands import create_demand
+    from marketplace.services.errors import ValidationFailed
+
+    owner = make_user(Role.ENTERPRISE)
+    with pytest.raises(ValidationFailed) as caught:
+        create_demand(owner, demand_data(title="带\x00控制字符"))
+    assert set(caught.value.fields) == {"title"}

@@ -296,7 +296,14 @@ def test_refused_transition_flashes_and_changes_nothing(client):
     assert response.headers["Location"] == f"/demands/{demand.id}"
     assert fresh(demand.id).status is DemandStatus.DRAFT
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "需求状态不能从" in page
+    assert "需求当前为“草稿”，此操作已不适用" in page
+
+
+def test_stale_reopen_button_on_a_draft_does_not_publish(client):
+    user = signed_in_enterprise(client)
+    demand = make_demand(user)
+    post_action(client, demand.id, "reopen")
+    assert fresh(demand.id).status.value == "draft"
 
 
 def test_a_demand_past_its_deadline_cannot_be_published(client):

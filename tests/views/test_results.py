@@ -162,7 +162,14 @@ def test_refused_transition_flashes_and_changes_nothing(client):
     response = post_action(client, result.id, "withdraw")
     assert response.status_code == 302
     assert fresh(result.id).status is ResultStatus.DRAFT
-    assert "成果状态不能从" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "成果当前为“草稿”，此操作已不适用" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_stale_republish_button_on_a_draft_does_not_publish(client):
+    user = signed_in_researcher(client)
+    result = make_result(user)
+    post_action(client, result.id, "republish")
+    assert fresh(result.id).status is ResultStatus.DRAFT
 
 
 def test_delete_draft_but_not_a_published_result(client):
