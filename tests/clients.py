@@ -19,6 +19,6 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
-def new_client(app) -> IsolatedClient:
+def isolated_client(app) -> IsolatedClient:
     """A fresh isolated client (its own cookie jar) for ``app``."""
     return IsolatedClient(app, app.response_class, use_cookies=True)

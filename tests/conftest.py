@@ -8,6 +8,8 @@ import secrets
 import pytest
 import sqlalchemy as sa
 
+from tests.clients import isolated_client
+
 PG_SKIP = ("PostgreSQL leg skipped: TEST_DATABASE_URL is not set "
            "(.ci/run sets it to postgresql+psycopg://postgres@127.0.0.1:5432/test)")
 
@@ -83,8 +85,15 @@ def ctx(app):
 
 @pytest.fixture
 def client(ctx):
-    """A test client (cookies kept between its requests)."""
-    return ctx.test_client()
+    """A test client (cookies kept between its requests); each request runs in its own app
+    context, ``g`` and database session, as in production (see tests/clients.py)."""
+    return isolated_client(ctx)
+
+
+@pytest.fixture
+def new_client(ctx):
+    """A factory of further independent clients (another browser, another device)."""
+    return lambda: isolated_client(ctx)
 
 
 def pytest_terminal_summary(terminalreporter):

@@ -4,14 +4,14 @@ import pytest
 from marketplace.services.activity import notify
 from models import NotificationKind, Role, db
 
-from ..clients import new_client
+from ..clients import isolated_client
 from ..factories import api_token, make_demand, make_user
 
 
 @pytest.fixture
 def client(ctx):
     """Each request in its own app context, like separate browser requests."""
-    return new_client(ctx)
+    return isolated_client(ctx)
 
 
 def _notes(user, count=1):

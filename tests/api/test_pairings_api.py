@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from models import DisclosureLog, Pairing, PairingStatus, Role, db
-from tests.clients import new_client
+from tests.clients import isolated_client
 from tests.factories import api_token, make_demand, make_result, make_user
 
 SECRET_TEXT = "我司储能电站需要在热失控发生前 10 分钟给出预警，误报率低于 1%。"
@@ -17,7 +17,7 @@ SECRET_TEXT = "我司储能电站需要在热失控发生前 10 分钟给出预�
 @pytest.fixture
 def api(ctx):
     """An enterprise and a university with a published listing each, and a token each."""
-    client = new_client(ctx)
+    client = isolated_client(ctx)
     enterprise, researcher = make_user(Role.ENTERPRISE), make_user(Role.RESEARCHER)
     demand = make_demand(enterprise, status="published")
     result = make_result(researcher, status="published")

@@ -4,14 +4,14 @@ import pytest
 from marketplace.services.activity import notify
 from models import Notification, NotificationKind, Role, db
 
-from ..clients import new_client
+from ..clients import isolated_client
 from ..factories import csrf_token, login, make_user
 
 
 @pytest.fixture
 def client(ctx):
     """Each request in its own app context, like separate browser requests."""
-    return new_client(ctx)
+    return isolated_client(ctx)
 
 
 def _note(user, link="/results/1", text="有新的对接请求") -> Notification:

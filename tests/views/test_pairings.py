@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from models import (
     DisclosureLog, Notification, NotificationKind, Pairing, PairingMessage, PairingStatus, Role, db,
 )
-from tests.clients import new_client
+from tests.clients import isolated_client
 from tests.factories import csrf_token, login, make_demand, make_result, make_user
 
 SECRET_TEXT = "我司储能电站需要在热失控发生前 10 分钟给出预警，误报率低于 1%。"
@@ -25,7 +25,7 @@ def world(ctx):
     result = make_result(researcher, status="published")
     browsers = {}
     for name, user in (("as_enterprise", enterprise), ("as_researcher", researcher)):
-        browsers[name] = new_client(ctx)
+        browsers[name] = isolated_client(ctx)
         login(browsers[name], user)
     return SimpleNamespace(app=ctx, enterprise=enterprise, researcher=researcher, demand=demand, result=result,
                            **browsers)
@@ -33,7 +33,7 @@ def world(ctx):
 
 def signed_in(app, role=Role.ENTERPRISE, **kwargs):
     user = make_user(role, **kwargs)
-    browser = new_client(app)
+    browser = isolated_client(app)
     login(browser, user)
     return user, browser
 
@@ -168,7 +168,7 @@ def test_another_users_pairing_and_thread_are_not_found(world):
 
 
 def test_pages_need_a_sign_in(world):
-    visitor = new_client(world.app)
+    visitor = isolated_client(world.app)
     assert visitor.get("/pairings/").status_code == 302
     assert visitor.get(f"/pairings/new?demand_id={world.demand.id}").status_code == 302
 

@@ -5,14 +5,14 @@ import pytest
 from marketplace.services import watches
 from models import Notification, NotificationKind, Role, Watch, db
 
-from ..clients import new_client
+from ..clients import isolated_client
 from ..factories import api_token, csrf_token, demand_data, login, make_demand, make_result, make_user, result_data
 
 
 @pytest.fixture
 def client(ctx):
     """Each request in its own app context, like separate browser requests."""
-    return new_client(ctx)
+    return isolated_client(ctx)
 
 
 QUERY = "锂电池 热失控 预警"
