@@ -21,9 +21,9 @@ rows = [
     ("top-10 with explanations", lambda m, b: (ms(m["query_top10_explained"]), "—")),
     ("add one document", lambda m, b: (ms(m["add_one"]), "— (no incremental add)")),
     ("add one, tokenizer memo emptied", lambda m, b: (ms(m["add_one_cold_tokenizer"]), "—")),
-    ("update / remove one", lambda m, b: (f"{ms(m['update_one'])} / {ms(m['remove_one'])}", "—")),
+    ("update one; remove one", lambda m, b: (f"{ms(m['update_one'])}; {ms(m['remove_one'])}", "—")),
     ("save (s)", lambda m, b: (f"{m['save_s']:.1f}", f"{b['save_s']:.1f}")),
-    ("load saved index (s, fresh process)", lambda m, b: (f"{m['load_s']:.2f}", f"{b['load_s']:.2f} (mmap-free load)")),
+    ("load saved index (s, fresh process)", lambda m, b: (f"{m['load_s']:.2f}", f"{b['load_s']:.2f}")),
     ("load average start → end", lambda m, b: (f"{m.get('loadavg_start', ['?'])[0]} → {m.get('loadavg_end', ['?'])[0]}", "")),
 ]
 for path in sys.argv[1:]:
@@ -37,3 +37,13 @@ for path in sys.argv[1:]:
         except (KeyError, TypeError):
             a, c = "?", "?"
         print(f"| {name} | {a} | {c} |")
+
+lat = [p.replace("speed-", "latency-") for p in sys.argv[1:]]
+rows = [json.load(open(p)) for p in lat if __import__("os").path.exists(p)]
+if rows:
+    print("\n**Interleaved re-timing** (`--latency-only`: both saved indexes in one process, "
+          "one query on each engine in turn)\n")
+    print("| documents | matching p50 / p95 (ms) | bm25s p50 / p95 (ms) | load average start → end |\n|---:|---|---|---|")
+    for r in rows:
+        print(f"| {r['n_docs']:,} | {ms(r['matching'])} | {ms(r['bm25s'])} | "
+              f"{r['loadavg_start_end'][0]} → {r['loadavg_start_end'][1]} |")
