@@ -203,6 +203,8 @@ def accept_pairing(actor: User, pairing_id: int, now: datetime | None = None) ->
     now = now or utcnow()
     pairing = get_pairing(actor, pairing_id)
     _check_response(actor, pairing, now)
+    if not (pairing.demand.is_published and pairing.result.is_published):
+        raise Conflict("需求或成果已关闭或撤回，不能再建立对接；可以婉拒或等待对方重新发布。")
     move(pairing, PairingStatus.CONNECTED, responder_id=actor.id, responded_at=now)
     record_pairing_event(EventKind.PAIRING_CONNECTED, pairing)
     _tell_proposer(pairing, NotificationKind.PAIRING_ACCEPTED,

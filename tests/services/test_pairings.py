@@ -459,3 +459,19 @@ def test_flask_pairings_sweep_commits_once(parties):
     assert db.session.get(Pairing, pairing.id).status is PairingStatus.EXPIRED
     assert db.session.get(Pairing, second.id).overdue_notified_at is not None
     assert "0 expired, 0 flagged" in current_app.test_cli_runner().invoke(args=["pairings", "sweep"]).output
+
+
+
+def test_accepting_after_the_listing_was_withdrawn_is_a_conflict(parties):
+    """A connection to a result that is no longer offered would be counted but could go nowhere."""
+    from marketplace.services import results
+    from models import ResultStatus
+
+    enterprise, researcher, demand, result = parties
+    pairing = propose(enterprise, demand, result)
+    results.change_result_status(researcher, result.id, ResultStatus.WITHDRAWN)
+    db.session.commit()
+    with pytest.raises(Conflict):
+        pairings.accept_pairing(researcher, pairing.id)
+    db.session.rollback()
+    assert db.session.get(Pairing, pairing.id).status is PairingStatus.PROPOSED
