@@ -146,6 +146,8 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     if args.cmd == "query" and not (args.text or args.queries):
         ap.error("query needs --text or --queries")
+    if args.cmd == "bench" and not (args.quality or args.scale):
+        ap.error("bench needs --quality and/or --scale N")
     args.fn(args)
 
 

@@ -78,3 +78,4 @@ def test_bench_quality_on_a_tiny_set(tmp_path):
 def test_bad_arguments_exit_nonzero():
     assert run("rank").returncode == 2
     assert run("query", "--index", "x").returncode == 2
+    assert run("bench").returncode == 2
