@@ -168,6 +168,8 @@ class Matcher:
         if key not in cache:
             mask = None if self.alive_.a.all() else self.alive_.a.copy()
             for name, value in (filters or {}).items():
+                if value is None:  # "no filter on this field", as a web form leaves it
+                    continue
                 if name not in FILTER_FIELDS:
                     raise ValueError(f"unknown filter {name!r}; use one of {FILTER_FIELDS}")
                 m = self.store_.filter_mask(name, value)

@@ -23,6 +23,18 @@ VERSION = 1
 FILTER_FIELDS = ("kind", "field", "status")
 
 
+def _jsonable(value):
+    """JSON form of values a database hands over: Decimal → float, dates → ISO, enums → value."""
+    if hasattr(value, "value"):
+        return value.value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return str(value)
+
+
 class DocStore:
     """Documents as compact JSON in byte segments (no large reallocation), plus coded filter columns."""
 
@@ -42,7 +54,7 @@ class DocStore:
     def append(self, doc: dict) -> int:
         """Store a document and return its slot."""
         slot = len(self)
-        data = json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode()
+        data = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), default=_jsonable).encode()
         if len(self.segments[-1]) + len(data) > self.SEGMENT and self.segments[-1]:
             self.seg_start.append(self.seg_start[-1] + len(self.segments[-1]))
             self.segments.append(bytearray())
