@@ -6,14 +6,37 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from models import EventKind, ListingKind, CooperationMode, Demand, DemandStatus, Role, User, Visibility, db, utcnow
+from models import (
+    CooperationMode,
+    Demand,
+    DemandStatus,
+    EventKind,
+    ListingKind,
+    Role,
+    User,
+    Visibility,
+    db,
+)
 
-from .activity import record_event, record_listing_change
+from .activity import record_listing_change
 from .disclosure import can_read_details
 from .errors import Conflict, FieldErrors, NotFound, PermissionDenied
 from .listings import (
-    REGION_MAX, SUMMARY_MAX, TEXT_MAX, TITLE_MAX, clean_choice, clean_date, clean_field,
-    clean_keywords, clean_number, clean_text, clean_trl, get_listing, merged, require_owner,
+    REGION_MAX,
+    SUMMARY_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    Lifecycle,
+    clean_choice,
+    clean_date,
+    clean_field,
+    clean_keywords,
+    clean_number,
+    clean_text,
+    clean_trl,
+    get_listing,
+    merged,
+    require_owner,
 )
 
 FIELDS = ("title", "description", "summary", "field", "keywords", "budget_min", "budget_max",
@@ -25,6 +48,8 @@ TRANSITIONS: dict[DemandStatus, frozenset[DemandStatus]] = {
     DemandStatus.PUBLISHED: frozenset({DemandStatus.CLOSED}),
     DemandStatus.CLOSED: frozenset({DemandStatus.PUBLISHED}),
 }
+LIFECYCLE = Lifecycle("需求", ListingKind.DEMAND, TRANSITIONS, DemandStatus.DRAFT, DemandStatus.PUBLISHED,
+                      EventKind.DEMAND_PUBLISHED, "关闭")
 
 
 @dataclass(frozen=True)
@@ -120,7 +145,7 @@ def create_demand(actor: User, data: Mapping[str, Any]) -> Demand:
                     status=DemandStatus.DRAFT)
     db.session.add(demand)
     if status is DemandStatus.PUBLISHED:
-        _move(demand, status)
+        LIFECYCLE.move(demand, status)
     db.session.flush()
     record_listing_change(ListingKind.DEMAND, demand.id)
     return demand
@@ -131,13 +156,13 @@ def update_demand(actor: User, demand_id: int, data: Mapping[str, Any]) -> Deman
     demand = get_editable_demand(actor, demand_id)
     status = _wanted_status(data)
     if status is not None and status is not demand.status:
-        _check_transition(demand, status)
+        LIFECYCLE.check(demand, status)
     publishing = status is DemandStatus.PUBLISHED and demand.status is not status
     if any(name in data for name in FIELDS) or publishing:
         for name, value in _clean(data, demand, publishing).items():
             setattr(demand, name, value)
     if status is not None and status is not demand.status:
-        _move(demand, status)
+        LIFECYCLE.move(demand, status)
     db.session.flush()
     record_listing_change(ListingKind.DEMAND, demand.id)
     return demand
@@ -147,33 +172,12 @@ def change_demand_status(actor: User, demand_id: int, status: DemandStatus,
                          expected: DemandStatus | None = None) -> Demand:
     """Publish, close or reopen a demand; with ``expected``, only from that status (a stale button is a Conflict)."""
     demand = get_editable_demand(actor, demand_id)
-    if expected is not None and demand.status is not expected:
-        raise Conflict(f"需求当前为“{demand.status.label}”，此操作已不适用。")
+    LIFECYCLE.expect(demand, expected)
     return update_demand(actor, demand_id, {"status": status.value})
 
 
 def delete_demand(actor: User, demand_id: int) -> None:
     """Delete a draft; published demands are closed instead, so nothing is lost."""
     demand = get_editable_demand(actor, demand_id)
-    if demand.status is not DemandStatus.DRAFT:
-        raise Conflict("只能删除草稿；已发布的需求请关闭。")
-    record_listing_change(ListingKind.DEMAND, demand.id)
-    db.session.delete(demand)
-    db.session.flush()
+    LIFECYCLE.delete_draft(demand)
 
-
-def _check_transition(demand: Demand, status: DemandStatus) -> None:
-    if status not in TRANSITIONS[demand.status]:
-        raise Conflict(
-            f"需求状态不能从“{demand.status.label}”变为“{status.label}”。",
-            {"status": f"不允许的状态变化：{demand.status.value} → {status.value}。"},
-        )
-
-
-def _move(demand: Demand, status: DemandStatus) -> None:
-    _check_transition(demand, status)
-    demand.status = status
-    if status is DemandStatus.PUBLISHED:
-        demand.published_at = demand.published_at or utcnow()
-        db.session.flush()  # the event needs the id of a new demand
-        record_event(EventKind.DEMAND_PUBLISHED, demand_id=demand.id, field_code=demand.field_code)

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from models import Field, User, db
+from models import EventKind, Field, ListingKind, User, db, utcnow
 
-from .errors import FieldErrors, NotFound, PermissionDenied
+from .activity import record_event, record_listing_change
+from .errors import Conflict, FieldErrors, NotFound, PermissionDenied
 
 TITLE_MAX = 120
 TEXT_MAX = 10_000
@@ -147,3 +149,47 @@ def get_listing(model: type, listing_id: int) -> Any:
     if listing is None:
         raise NotFound("内容不存在或无权查看。")
     return listing
+
+
+@dataclass(frozen=True)
+class Lifecycle:
+    """One listing kind's state machine (its transition table) and what each move records."""
+
+    noun: str  # 需求 / 成果, for messages
+    kind: ListingKind
+    transitions: Mapping[Any, frozenset]
+    draft: Any
+    published: Any
+    published_event: EventKind
+    retire_verb: str  # 关闭 / 撤回: what to do instead of deleting a published listing
+
+    def check(self, listing: Any, status: Any) -> None:
+        """Conflict unless the table allows ``listing.status`` → ``status``."""
+        if status not in self.transitions[listing.status]:
+            raise Conflict(
+                f"{self.noun}状态不能从“{listing.status.label}”变为“{status.label}”。",
+                {"status": f"不允许的状态变化：{listing.status.value} → {status.value}。"},
+            )
+
+    def expect(self, listing: Any, expected: Any | None) -> None:
+        """Conflict when a button was shown for another status than the current one."""
+        if expected is not None and listing.status is not expected:
+            raise Conflict(f"{self.noun}当前为“{listing.status.label}”，此操作已不适用。")
+
+    def move(self, listing: Any, status: Any) -> None:
+        """Apply an allowed transition; publishing stamps published_at once and records an event."""
+        self.check(listing, status)
+        listing.status = status
+        if status is self.published:
+            listing.published_at = listing.published_at or utcnow()
+            db.session.flush()  # the event needs the id of a new listing
+            record_event(self.published_event, field_code=listing.field_code,
+                         **{f"{self.kind.value}_id": listing.id})
+
+    def delete_draft(self, listing: Any) -> None:
+        """Delete a draft; anything published is retired instead, so nothing is lost."""
+        if listing.status is not self.draft:
+            raise Conflict(f"只能删除草稿；已发布的{self.noun}请{self.retire_verb}。")
+        record_listing_change(self.kind, listing.id)
+        db.session.delete(listing)
+        db.session.flush()

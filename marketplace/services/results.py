@@ -6,13 +6,36 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from models import EventKind, ListingKind, Maturity, Patent, PatentStatus, Result, ResultStatus, Role, TransferMode, User, db, utcnow
+from models import (
+    EventKind,
+    ListingKind,
+    Maturity,
+    Patent,
+    PatentStatus,
+    Result,
+    ResultStatus,
+    Role,
+    TransferMode,
+    User,
+    db,
+)
 
-from .activity import record_event, record_listing_change
+from .activity import record_listing_change
 from .errors import Conflict, FieldErrors, NotFound, PermissionDenied
 from .listings import (
-    REGION_MAX, TEXT_MAX, TITLE_MAX, clean_choice, clean_field, clean_keywords, clean_number,
-    clean_text, clean_trl, get_listing, merged, require_owner,
+    REGION_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    Lifecycle,
+    clean_choice,
+    clean_field,
+    clean_keywords,
+    clean_number,
+    clean_text,
+    clean_trl,
+    get_listing,
+    merged,
+    require_owner,
 )
 
 FIELDS = ("title", "abstract", "field", "keywords", "trl", "maturity", "patents",
@@ -24,6 +47,8 @@ TRANSITIONS: dict[ResultStatus, frozenset[ResultStatus]] = {
     ResultStatus.PUBLISHED: frozenset({ResultStatus.WITHDRAWN}),
     ResultStatus.WITHDRAWN: frozenset({ResultStatus.PUBLISHED}),
 }
+LIFECYCLE = Lifecycle("成果", ListingKind.RESULT, TRANSITIONS, ResultStatus.DRAFT, ResultStatus.PUBLISHED,
+                      EventKind.RESULT_PUBLISHED, "撤回")
 
 # Chinese application (CN202310456789.1, ZL…) or publication (CN116123456A), PCT, US, EP numbers.
 PATENT_NUMBER = re.compile(
@@ -160,7 +185,7 @@ def create_result(actor: User, data: Mapping[str, Any]) -> Result:
     _assign(result, cleaned)
     db.session.add(result)
     if status is ResultStatus.PUBLISHED:
-        _move(result, status)
+        LIFECYCLE.move(result, status)
     db.session.flush()
     record_listing_change(ListingKind.RESULT, result.id)
     return result
@@ -171,11 +196,11 @@ def update_result(actor: User, result_id: int, data: Mapping[str, Any]) -> Resul
     result = get_editable_result(actor, result_id)
     status = _wanted_status(data)
     if status is not None and status is not result.status:
-        _check_transition(result, status)
+        LIFECYCLE.check(result, status)
     if any(name in data for name in FIELDS):
         _assign(result, _clean(data, result))
     if status is not None and status is not result.status:
-        _move(result, status)
+        LIFECYCLE.move(result, status)
     db.session.flush()
     record_listing_change(ListingKind.RESULT, result.id)
     return result
@@ -185,33 +210,12 @@ def change_result_status(actor: User, result_id: int, status: ResultStatus,
                          expected: ResultStatus | None = None) -> Result:
     """Publish, withdraw or re-publish a result; with ``expected``, only from that status (a stale button is a Conflict)."""
     result = get_editable_result(actor, result_id)
-    if expected is not None and result.status is not expected:
-        raise Conflict(f"成果当前为“{result.status.label}”，此操作已不适用。")
+    LIFECYCLE.expect(result, expected)
     return update_result(actor, result_id, {"status": status.value})
 
 
 def delete_result(actor: User, result_id: int) -> None:
     """Delete a draft; published results are withdrawn instead."""
     result = get_editable_result(actor, result_id)
-    if result.status is not ResultStatus.DRAFT:
-        raise Conflict("只能删除草稿；已发布的成果请撤回。")
-    record_listing_change(ListingKind.RESULT, result.id)
-    db.session.delete(result)
-    db.session.flush()
+    LIFECYCLE.delete_draft(result)
 
-
-def _check_transition(result: Result, status: ResultStatus) -> None:
-    if status not in TRANSITIONS[result.status]:
-        raise Conflict(
-            f"成果状态不能从“{result.status.label}”变为“{status.label}”。",
-            {"status": f"不允许的状态变化：{result.status.value} → {status.value}。"},
-        )
-
-
-def _move(result: Result, status: ResultStatus) -> None:
-    _check_transition(result, status)
-    result.status = status
-    if status is ResultStatus.PUBLISHED:
-        result.published_at = result.published_at or utcnow()
-        db.session.flush()  # the event needs the id of a new result
-        record_event(EventKind.RESULT_PUBLISHED, result_id=result.id, field_code=result.field_code)
