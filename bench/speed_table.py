@@ -3,6 +3,7 @@
     .venv/bin/python bench/speed_table.py .bench/speed-100000.json .bench/speed-1000000.json
 """
 import json
+import os
 import sys
 
 
@@ -27,7 +28,8 @@ rows = [
     ("load average start → end", lambda m, b: (f"{m.get('loadavg_start', ['?'])[0]} → {m.get('loadavg_end', ['?'])[0]}", "")),
 ]
 for path in sys.argv[1:]:
-    d = json.load(open(path))
+    with open(path) as f:
+        d = json.load(f)
     m, b = d["matching"], d.get("bm25s", {})
     print(f"\n**{m['n_docs']:,} documents** (`{path}`)\n")
     print("| measure | matching | bm25s 0.3.16 |\n|---|---|---|")
@@ -39,7 +41,11 @@ for path in sys.argv[1:]:
         print(f"| {name} | {a} | {c} |")
 
 lat = [p.replace("speed-", "latency-") for p in sys.argv[1:]]
-rows = [json.load(open(p)) for p in lat if __import__("os").path.exists(p)]
+rows = []
+for p in lat:
+    if os.path.exists(p):
+        with open(p) as f:
+            rows.append(json.load(f))
 if rows:
     print("\n**Interleaved re-timing** (`--latency-only`: both saved indexes in one process, "
           "one query on each engine in turn)\n")

@@ -11,7 +11,7 @@ from .matcher import Matcher
 
 def _jsonl(path):
     """Stream JSON objects from a JSON-lines file ('-' for stdin)."""
-    f = sys.stdin if path == "-" else open(path, encoding="utf-8")
+    f = sys.stdin if path == "-" else open(path, encoding="utf-8")  # noqa: SIM115 (closed below)
     try:
         for line in f:
             if line.strip():

@@ -1,44 +1,21 @@
 """The Matcher estimator: fit / add / update / remove / query over a blended, explainable score."""
 from __future__ import annotations
 
-import heapq
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from . import encode, scoring
 from .explain import build_explanation
 from .postings import Channel, Grow
-from .store import DocStore, FILTER_FIELDS
-from .text import normalize
+from .ranking import Match, first_stage, id_key, rerank, score_slot
+from .store import FILTER_FIELDS, DocStore
 
 try:
     from tqdm import tqdm
 except ImportError:  # pragma: no cover
     tqdm = None
-
-
-def id_key(doc_id) -> tuple:
-    """Sort key that orders int ids before str ids, each naturally."""
-    return (0, doc_id, "") if isinstance(doc_id, int) else (1, 0, str(doc_id))
-
-
-@dataclass
-class Match:
-    """One ranked match: id, blended score, its weighted components and (optionally) why."""
-
-    id: object
-    score: float
-    components: dict
-    explanation: dict | None = None
-    document: dict | None = field(default=None, repr=False)
-
-    def to_dict(self) -> dict:
-        """JSON-ready form."""
-        return {"id": self.id, "score": self.score, "components": self.components,
-                "explanation": self.explanation}
 
 
 class Matcher:
@@ -60,7 +37,7 @@ class Matcher:
         """Effective blend weights (defaults overridden by ``weights``)."""
         return {**scoring.DEFAULT_WEIGHTS, **(self.weights or {})}
 
-    def fit(self, docs: Iterable) -> "Matcher":
+    def fit(self, docs: Iterable) -> Matcher:
         """Index a corpus (any iterable of documents, streamed in chunks); returns self."""
         self._touch()
         self.store_ = DocStore()
@@ -105,7 +82,7 @@ class Matcher:
         """Record a mutation."""
         self.__dict__["_mutations"] = self._version + 1
 
-    def add(self, doc) -> "Matcher":
+    def add(self, doc) -> Matcher:
         """Make one new document matchable at once (no refit)."""
         self._touch()
         doc = encode.as_document(doc)
@@ -122,7 +99,7 @@ class Matcher:
             self.compact()
         return self
 
-    def remove(self, doc_id) -> "Matcher":
+    def remove(self, doc_id) -> Matcher:
         """Drop one document from the index."""
         slot = self.slot_of_.pop(doc_id)
         self._touch()
@@ -133,18 +110,18 @@ class Matcher:
         self.store_.drop(slot)
         return self
 
-    def update(self, doc) -> "Matcher":
+    def update(self, doc) -> Matcher:
         """Replace a document (or add it when unknown)."""
         doc = encode.as_document(doc)
         if doc["id"] in self.slot_of_:
             self.remove(doc["id"])
         return self.add(doc)
 
-    def compact(self) -> "Matcher":
+    def compact(self) -> Matcher:
         """Fold recently added documents into the main index segment."""
         n = len(self.store_)
-        self.word_.compact(n, self.alive_.a)
-        self.char_.compact(n, self.alive_.a)
+        self.word_.compact(n)
+        self.char_.compact(n)
         return self
 
     def __len__(self) -> int:
@@ -179,69 +156,19 @@ class Matcher:
             cache[key] = mask
         return cache[key]
 
-    def _first_stage(self, words, chars, mask, exclude=None, include=None) -> tuple:
-        """Candidate slots with their word and char components (each channel scaled to its best
-        candidate).  Rare query terms select candidates over the whole index; common terms
-        (``essential_df``) are added exactly for the candidates only."""
-        n, w, pool = len(self.store_), self.effective_weights, 2 * self.rerank_depth
-        plans = [ch.split_terms(*ch.query_terms(t), self.essential_df) for ch, t in ((self.word_, words), (self.char_, chars))]
-        # selection scale: each channel's best possible score (no pass over the whole index),
-        # folded into the query weights so both channels add into one array
-        uw = float(plans[0][1].sum() + plans[0][3].sum()) * (self.k1 + 1)
-        uc = float(plans[1][1].sum() + plans[1][3].sum()) * (self.k1 + 1)
-        first = self.word_.score_ids(plans[0][0], plans[0][1] * np.float32(w["word"] / uw if uw > 0 else 0.0), n)
-        if uc > 0 and w["char"] > 0:
-            self.char_.score_ids(plans[1][0], plans[1][1] * np.float32(w["char"] / uc), n, out=first)
-        if mask is not None:
-            np.multiply(first, mask, out=first)
-        if exclude is not None:
-            first[exclude] = 0
-        cand = np.flatnonzero(first > 0)
-        if len(cand) > pool:
-            cand = cand[np.argpartition(-first[cand], pool - 1)[:pool]]
-        if include is not None and include not in set(cand.tolist()):
-            cand = np.append(cand, include)
-        cand = np.sort(cand)
-        fw = self.word_.score_slots(*self._all_terms(plans[0]), cand)
-        fc = self.char_.score_slots(*self._all_terms(plans[1]), cand)
-        fw *= w["word"] / fw.max() if len(cand) and fw.max() > 0 else 0.0
-        fc *= w["char"] / fc.max() if len(cand) and fc.max() > 0 else 0.0
-        total = fw + fc
-        if len(cand) > self.rerank_depth:
-            kth = np.partition(total, len(total) - self.rerank_depth)[len(total) - self.rerank_depth]
-            keep = (total >= kth) | (cand == include)
-            cand, fw, fc = cand[keep], fw[keep], fc[keep]
-        return cand, fw, fc
-
-    @staticmethod
-    def _all_terms(plan) -> tuple[np.ndarray, np.ndarray]:
-        """Essential and common query terms of a channel back together."""
-        return np.concatenate([plan[0], plan[2]]), np.concatenate([plan[1], plan[3]])
-
     def _query_doc(self, q) -> dict:
         """A query as a document: plain text, or a (possibly id-less) document."""
         if isinstance(q, str):
             return {"id": None, "title": "", "text": q, "keywords": []}
         return encode.as_document(q, require_id=False)
 
-    def _score_slot(self, qdoc, qtext, word, char, slot) -> tuple:
-        """Blended score of one candidate with its components, keyword pairs and notes."""
-        w, doc = self.effective_weights, self.store_.get(slot)
-        pairs = scoring.keyword_pairs(qtext, qdoc.get("keywords", []), doc["keywords"], self.fuzzy_threshold)
-        struct, notes = scoring.structured_fit(qdoc, doc)
-        comp = {"word": float(word), "char": float(char),
-                "keywords": w["keywords"] * scoring.keyword_score(pairs, doc["keywords"]),
-                "title": w["title"] * scoring.title_score(normalize(qtext), doc["title"]),
-                "structured": w["structured"] * struct}
-        return round(sum(comp.values()), 6), doc, comp, pairs, notes, slot
-
     def query(self, q, top: int = 10, filters: dict | None = None, explain: bool = True) -> list[Match]:
         """Rank indexed documents for a text or a document; best first, ties broken by id."""
         qdoc = self._query_doc(q)
         qtext = encode.analysis_text(qdoc)
         words, chars = encode.analyze(qtext)
-        cand, fw, fc = self._first_stage(words, chars, self._mask(filters), self.slot_of_.get(qdoc.get("id")))
-        scored = self._rerank(qdoc, qtext, cand, fw, fc, top)
+        cand, fw, fc = first_stage(self, words, chars, self._mask(filters), self.slot_of_.get(qdoc.get("id")))
+        scored = rerank(self, qdoc, qtext, cand, fw, fc, top)
         scored.sort(key=lambda s: (-s[0], id_key(s[1]["id"])))
         out = []
         for score, doc, comp, pairs, notes, slot in scored[:top]:
@@ -249,31 +176,15 @@ class Matcher:
             out.append(Match(doc["id"], score, {k: round(v, 6) for k, v in comp.items()}, exp, doc))
         return out
 
-    def _rerank(self, qdoc, qtext, cand, fw, fc, top) -> list[tuple]:
-        """Re-rank candidates best-first, stopping once no later one can reach the top (exact)."""
-        w = self.effective_weights
-        has_meta = any(qdoc.get(k) is not None for k in ("field", "trl", "trl_target", "budget_max", "asking_price"))
-        bonus = max(w["keywords"], 0) + max(w["title"], 0) + (max(w["structured"], 0) if has_meta else 0.0)
-        total = fw + fc
-        best: list[float] = []  # min-heap of the ``top`` best final scores so far
-        scored = []
-        for i in np.lexsort((cand, -total)).tolist():
-            if len(best) >= top and total[i] + bonus < best[0] - 1e-6:
-                break
-            s = self._score_slot(qdoc, qtext, fw[i], fc[i], int(cand[i]))
-            scored.append(s)
-            (heapq.heappush if len(best) < top else heapq.heappushpop)(best, s[0])
-        return scored
-
     def explain(self, q, doc_id) -> Match:
         """Score and explanation of one document for ``q``, whether or not it ranks in the top."""
         qdoc = self._query_doc(q)
         qtext = encode.analysis_text(qdoc)
         words, chars = encode.analyze(qtext)
         slot = self.slot_of_[doc_id]
-        cand, fw, fc = self._first_stage(words, chars, None, include=slot)
+        cand, fw, fc = first_stage(self, words, chars, None, include=slot)
         j = int(np.flatnonzero(cand == slot)[0])
-        score, doc, comp, pairs, notes, slot = self._score_slot(qdoc, qtext, fw[j], fc[j], slot)
+        score, doc, comp, pairs, notes, slot = score_slot(self, qdoc, qtext, fw[j], fc[j], slot)
         exp = build_explanation(self, qdoc, words, slot, doc, pairs, notes)
         return Match(doc["id"], score, {k: round(v, 6) for k, v in comp.items()}, exp, doc)
 
@@ -282,7 +193,7 @@ class Matcher:
         return {k: getattr(self, k) for k in ("weights", "k1", "b", "char_max_df", "rerank_depth",
                                               "fuzzy_threshold", "essential_df", "workers", "chunk_size", "progress")}
 
-    def set_params(self, **params) -> "Matcher":
+    def set_params(self, **params) -> Matcher:
         """Change constructor parameters (takes effect at the next fit for index parameters)."""
         for k, v in params.items():
             if k not in self.get_params():
@@ -297,7 +208,7 @@ class Matcher:
         save_matcher(self, path)
 
     @classmethod
-    def load(cls, path) -> "Matcher":
+    def load(cls, path) -> Matcher:
         """Read an index written by ``save``."""
         from .store import load_matcher
         return load_matcher(cls, path)

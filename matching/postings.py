@@ -40,7 +40,7 @@ class Grow:
         return self.buf[: self.size]
 
     @classmethod
-    def wrap(cls, arr: np.ndarray, fill=0) -> "Grow":
+    def wrap(cls, arr: np.ndarray, fill=0) -> Grow:
         """A Grow holding ``arr``."""
         g = cls(arr.dtype, fill)
         g.buf, g.size = arr.copy() if not arr.flags.writeable else arr, len(arr)
@@ -75,7 +75,7 @@ class Channel:
         return np.asarray([i for i in map(self.vocab.get, terms) if i is not None], dtype=np.int32)
 
     def fit_postings(self, main: sp.csc_matrix, df: np.ndarray, dl: np.ndarray, pruned: np.ndarray,
-                     vocab: dict[str, int]) -> "Channel":
+                     vocab: dict[str, int]) -> Channel:
         """Fit from term-major postings laid out by ``encode.PostingsBuilder``."""
         self.vocab, self.main = vocab, main
         self.df, self.dl, self.pruned = Grow.wrap(df), Grow.wrap(dl), Grow.wrap(pruned, False)
@@ -107,7 +107,7 @@ class Channel:
         self.total_len -= float(self.dl.buf[idx])
         self._delta_csr, self._norm = None, None
 
-    def compact(self, n_slots: int, alive: np.ndarray) -> None:
+    def compact(self, n_slots: int) -> None:
         """Merge the delta segment into the main one (dead slots keep empty rows)."""
         if not self.delta:
             return
@@ -167,10 +167,6 @@ class Channel:
         if common.all():
             common[np.argmin(self.df.buf[ids])] = False
         return ids[~common], w[~common], ids[common], w[common]
-
-    def score(self, terms: list[str], n_slots: int) -> np.ndarray:
-        """Dense BM25 scores of every slot for a tokenized query."""
-        return self.score_ids(*self.query_terms(terms), n_slots)
 
     def score_ids(self, ids: np.ndarray, w: np.ndarray, n_slots: int, out: np.ndarray | None = None) -> np.ndarray:
         """Dense BM25 scores for term ids with explicit query weights (added into ``out`` if given)."""

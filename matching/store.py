@@ -133,8 +133,7 @@ def save_matcher(m, path) -> None:
         "code_vocab": st.code_vocab,
     }
     with open(gen / "docs.bin", "wb") as f:
-        for seg in st.segments:
-            f.write(seg)
+        f.writelines(st.segments)
     np.savez(gen / "columns.npz", offsets=st.offsets.a, alive=m.alive_.a,
              **{f"code_{f}": st.codes[f].a for f in st.codes})
     (gen / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")

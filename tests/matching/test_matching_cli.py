@@ -14,7 +14,7 @@ def run(*args, stdin=None):
     """Run ``python -m matching ...`` from the repository root; return the completed process."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run([sys.executable, "-m", "matching", *args], cwd=ROOT, env=env, input=stdin,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, check=False)
 
 
 def write_jsonl(path, rows):

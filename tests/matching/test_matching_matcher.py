@@ -3,10 +3,9 @@ import json
 import subprocess
 import sys
 
-import numpy as np
 import pytest
-
 from conftest import make_doc, small_corpus
+
 from matching import Matcher
 
 
@@ -246,10 +245,10 @@ def test_database_values_are_stored_and_none_filters_ignored():
 
     m = fitted([make_doc(1, "钙钛矿电池", "钙钛矿电池封装", kind="result", asking_price=Decimal("12.5"),
                          budget_max=None, trl=6)])
-    m.add({**make_doc(2, "钙钛矿组件", "钙钛矿组件老化"), "kind": "result", "asking_price": Decimal("3")})
+    m.add({**make_doc(2, "钙钛矿组件", "钙钛矿组件老化"), "kind": "result", "asking_price": Decimal(3)})
     assert m.get(1)["asking_price"] == 12.5
     assert set(ids(m.query("钙钛矿", filters={"kind": "result", "field": None}))) == {1, 2}
-    demand = {"title": "钙钛矿", "text": "钙钛矿电池", "kind": "demand", "budget_max": Decimal("10"),
+    demand = {"title": "钙钛矿", "text": "钙钛矿电池", "kind": "demand", "budget_max": Decimal(10),
               "trl_target": 5, "deadline": datetime.date(2026, 1, 1)}
     notes = {n["aspect"]: n for n in m.explain(demand, 1).explanation["notes"]}
     assert notes["trl"]["ok"] and not notes["budget"]["ok"]  # asking 12.5 > budget 10

@@ -2,11 +2,15 @@
 import json
 from pathlib import Path
 
-import pytest
-
 from matching import normalize, tokenize, tokenize_spans
 from matching.encode import encode_chunk, encode_corpus
-from matching.text import Segmenter, char_bigrams, get_segmenter, load_domain_dictionary, stopwords
+from matching.text import (
+    Segmenter,
+    char_bigrams,
+    get_segmenter,
+    load_domain_dictionary,
+    stopwords,
+)
 
 DEV_CORPUS = Path("/work/shared/datasets/dev-retrieval/corpus.jsonl")
 
@@ -53,7 +57,7 @@ def test_spans_point_into_original_text():
 
 def test_spans_when_normalization_changes_length():
     text = "重量㎏级锂离子电池"  # ㎏ becomes "kg": two characters from one
-    spans = dict((t, (s, e)) for t, s, e in tokenize_spans(text))
+    spans = {t: (s, e) for t, s, e in tokenize_spans(text)}
     assert text[slice(*spans["锂离子电池"])] == "锂离子电池"
     assert text[slice(*spans["kg"])] == "㎏"
 
@@ -113,12 +117,13 @@ def test_memoized_parallel_tokens_equal_the_jieba_reference():
             got.append(sorted((vocab[i], int(c)) for i, c in zip(ids[pos:pos + n], tfs[pos:pos + n])))
             pos += n
     from collections import Counter
+
     from matching.glossary import expansion_tokens
     assert got == [sorted(Counter(r + expansion_tokens(r)).items()) for r in reference]
 
 
 def test_encode_chunk_counts():
-    (vocab, ids, tfs, lens), (cvocab, cids, ctfs, clens) = encode_chunk(["电池 电池 gan", "钢"])
+    (vocab, ids, tfs, lens), (cvocab, cids, _, _) = encode_chunk(["电池 电池 gan", "钢"])
     assert list(lens) == [3, 1]  # 电池, gan and the glossary's "battery"
     assert dict(zip((vocab[i] for i in ids[:3]), tfs[:3].tolist())) == {"电池": 2, "gan": 1, "battery": 1}
     assert [cvocab[i] for i in cids] == ["电池", "钢"]
