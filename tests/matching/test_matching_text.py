@@ -12,7 +12,10 @@ from matching.text import (
     stopwords,
 )
 
-DEV_CORPUS = Path("/work/shared/datasets/dev-retrieval/corpus.jsonl")
+# shared/ sits beside the repository (CI's fresh clone) or at /work/shared (developer machines)
+DEV_CORPUS = next((p for p in (Path(__file__).resolve().parents[3] / "shared", Path("/work/shared"))
+                   if (p / "datasets/dev-retrieval/corpus.jsonl").exists()), Path("/nonexistent")) \
+    / "datasets/dev-retrieval/corpus.jsonl"
 
 
 def test_domain_terms_stay_whole():
