@@ -32,9 +32,9 @@ TRANSITIONS: dict[PairingStatus, frozenset[PairingStatus]] = {
     PairingStatus.PROPOSED: frozenset({PairingStatus.CONNECTED, PairingStatus.DECLINED,
                                        PairingStatus.WITHDRAWN, PairingStatus.EXPIRED}),
     PairingStatus.CONNECTED: frozenset(),
-    PairingStatus.DECLINED: frozenset(),
-    PairingStatus.WITHDRAWN: frozenset(),
-    PairingStatus.EXPIRED: frozenset(),
+    PairingStatus.DECLINED: frozenset(),  # a decline is an answer: not re-proposable
+    PairingStatus.WITHDRAWN: frozenset({PairingStatus.PROPOSED}),  # proposed again, same thread
+    PairingStatus.EXPIRED: frozenset({PairingStatus.PROPOSED}),
 }
 
 
@@ -114,7 +114,9 @@ def _proposer_side(actor: User, demand: Demand, result: Result) -> Side:
     return Side.DEMAND if owns_demand else Side.RESULT
 
 
-def _check_proposal(actor: User, demand: Demand, result: Result, message: str | None) -> tuple[Side, str]:
+def _check_proposal(actor: User, demand: Demand, result: Result,
+                    message: str | None) -> tuple[Side, str, Pairing | None]:
+    """The proposer's side, the cleaned message, and a withdrawn or expired pairing to reopen."""
     side = _proposer_side(actor, demand, result)
     errors = FieldErrors()
     text = _clean_message(message, errors)
@@ -123,9 +125,11 @@ def _check_proposal(actor: User, demand: Demand, result: Result, message: str | 
     if result.status is not ResultStatus.PUBLISHED:
         errors.add("result_id", "成果尚未发布或已撤回，不能对接。")
     errors.raise_if_any()
-    if find_pairing(demand.id, result.id) is not None:
-        raise Conflict("这项需求与这项成果之间已有对接记录。", {"result_id": "已有对接记录。"})
-    return side, text
+    existing = find_pairing(demand.id, result.id)
+    if existing is not None and PairingStatus.PROPOSED not in TRANSITIONS[existing.status]:
+        raise Conflict(f"这项需求与这项成果之间已有对接记录（{existing.status.label}）。",
+                       {"result_id": "已有对接记录。"})
+    return side, text, existing
 
 
 def _insert(pairing: Pairing) -> None:
@@ -144,13 +148,18 @@ def propose_pairing(actor: User, demand_id: int, result_id: int, message: str | 
     if actor is None:
         raise PermissionDenied("请先登录。")
     demand, result = get_demand(actor, demand_id), get_result(actor, result_id)
-    side, text = _check_proposal(actor, demand, result, message)
+    side, text, existing = _check_proposal(actor, demand, result, message)
     score, components = pair_score(index, demand, result)
     now = now or utcnow()
-    pairing = Pairing(demand=demand, result=result, proposer_id=actor.id, proposed_by=side, message=text,
-                      status=PairingStatus.PROPOSED, respond_by=now + timedelta(days=response_days),
-                      score=score, score_components=components, created_at=now)
-    _insert(pairing)
+    proposal = dict(proposer_id=actor.id, proposed_by=side, message=text, respond_by=now + timedelta(days=response_days),
+                    score=score, score_components=components)
+    if existing is not None:  # withdrawn or expired: proposed again, keeping its thread
+        pairing = existing
+        move(pairing, PairingStatus.PROPOSED, **proposal, responder_id=None, responded_at=None,
+             overdue_notified_at=None, decline_reason=None, decline_text="")
+    else:
+        pairing = Pairing(demand=demand, result=result, status=PairingStatus.PROPOSED, created_at=now, **proposal)
+        _insert(pairing)
     record_event(EventKind.PAIRING_PROPOSED, demand_id=demand.id, result_id=result.id,
                  pairing_id=pairing.id, field_code=demand.field_code)
     notify(organization_members(side_organization_id(pairing, other_side(side))),

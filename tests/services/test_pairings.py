@@ -218,9 +218,40 @@ def test_withdraw_by_the_proposer_side_only(parties):
     assert len(notes(researcher, NotificationKind.PAIRING_WITHDRAWN)) == 1
 
 
-def test_transition_table_has_no_way_out_of_a_final_status():
-    for status in PairingStatus:
-        assert (pairings.TRANSITIONS[status] == frozenset()) is (status is not PairingStatus.PROPOSED)
+def test_transition_table_connected_and_declined_are_final_withdrawn_and_expired_reopen():
+    allowed = {(a, b) for a, targets in pairings.TRANSITIONS.items() for b in targets}
+    P, C, D, W, E = (PairingStatus.PROPOSED, PairingStatus.CONNECTED, PairingStatus.DECLINED,
+                     PairingStatus.WITHDRAWN, PairingStatus.EXPIRED)
+    assert allowed == {(P, C), (P, D), (P, W), (P, E), (W, P), (E, P)}
+
+
+def test_a_withdrawn_pairing_can_be_proposed_again_by_either_side(parties):
+    enterprise, researcher, demand, result = parties
+    first = propose(enterprise, demand, result, "第一次：想请贵团队评估。")
+    pairings.withdraw_pairing(enterprise, first.id)
+    db.session.commit()
+    again = propose(researcher, demand, result, "我们愿意先做一次现场评估。")
+    assert again.id == first.id  # one pairing per pair, its thread kept
+    assert (again.status, again.proposed_by, again.message) == (
+        PairingStatus.PROPOSED, Side.RESULT, "我们愿意先做一次现场评估。")
+    assert again.responded_at is None and again.overdue_notified_at is None
+    with pytest.raises(PermissionDenied):  # the new proposer cannot answer their own proposal
+        pairings.accept_pairing(researcher, again.id)
+    db.session.rollback()
+    pairings.accept_pairing(enterprise, again.id)
+    db.session.commit()
+    assert db.session.get(Pairing, first.id).status is PairingStatus.CONNECTED
+
+
+def test_a_declined_pairing_cannot_be_proposed_again(parties):
+    enterprise, researcher, demand, result = parties
+    pairing = propose(enterprise, demand, result)
+    pairings.decline_pairing(researcher, pairing.id, "too_early")
+    db.session.commit()
+    with pytest.raises(Conflict):
+        propose(enterprise, demand, result, "再试一次")
+    db.session.rollback()
+    assert db.session.get(Pairing, pairing.id).status is PairingStatus.DECLINED
 
 
 def test_stale_copy_loses_the_compare_and_set(parties):

@@ -239,3 +239,19 @@ def test_confidential_demand_undertaking_connection_and_access_log(world):
     assert log.status_code == 200 and world.researcher.organization.name in log.get_data(as_text=True)
     assert world.as_researcher.get(f"/demands/{secret.id}/access-log").status_code == 403
     assert "查看保密内容访问日志" in world.as_enterprise.get(page).get_data(as_text=True)
+
+
+def test_the_form_offers_to_propose_a_withdrawn_pair_again(ctx):
+    """After a withdrawal the proposal form is shown again (with the old thread linked)."""
+    from marketplace.services import pairings
+
+    enterprise, researcher = make_user(Role.ENTERPRISE), make_user(Role.RESEARCHER)
+    demand = make_demand(enterprise, status="published")
+    result = make_result(researcher, status="published")
+    pairing = pairings.propose_pairing(enterprise, demand.id, result.id, "首次留言", ctx.extensions["match_index"], 14)
+    pairings.withdraw_pairing(enterprise, pairing.id)
+    db.session.commit()
+    browser = isolated_client(ctx)
+    login(browser, enterprise)
+    html = browser.get(f"/pairings/new?demand_id={demand.id}&result_id={result.id}").get_data(as_text=True)
+    assert "再次发起会沿用原来的" in html and 'name="message"' in html
