@@ -11,15 +11,14 @@ from ..forms.auth import LoginForm, RegisterForm
 from ..security import end_session, start_session
 from ..services import accounts
 from ..services.errors import Unauthorized, ValidationFailed
+from .notifications import same_site_link
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
 
 def _safe_next(target: str | None) -> str:
     """Only same-site relative paths are followed after login (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("account.workspace")
+    return same_site_link(target or "") or url_for("account.workspace")
 
 
 @bp.route("/login", methods=["GET", "POST"])

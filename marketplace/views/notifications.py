@@ -26,6 +26,9 @@ def same_site_link(link: str) -> str | None:
     parts = urlsplit(link or "")
     if not link.startswith("/") or link.startswith("//") or "\\" in link or parts.scheme or parts.netloc:
         return None
+    # Browsers drop tabs and newlines ("/\t/evil.com" is "//evil.com"); a header cannot hold them.
+    if any(ord(char) < 0x20 or ord(char) == 0x7F for char in link):
+        return None
     return link
 
 

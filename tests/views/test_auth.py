@@ -125,6 +125,8 @@ def test_login_email_is_case_insensitive(client):
     ("https://evil.com/me/", "/me/"),
     ("/\\evil.com", "/me/"),
     ("javascript:alert(1)", "/me/"),
+    ("/\t/evil.com", "/me/"),  # browsers drop the tab: "//evil.com"
+    ("/\n/evil.com", "/me/"),  # and the newline (which a header cannot hold: it was a 500)
 ])
 def test_login_follows_next_only_for_same_site_paths(client, target, expected):
     user = make_user()

@@ -79,6 +79,16 @@ def test_mark_read_and_back_to_the_list(client):
     assert _is_read(note.id)
 
 
+def test_mark_read_never_follows_a_next_with_control_characters(client):
+    user = make_user()
+    note = _note(user)
+    login(client, user)
+    token = csrf_token(client, "/notifications/")
+    for target in ("/\t/evil.example", "/notifications/\r\nSet-Cookie: x=1"):
+        response = client.post(f"/notifications/{note.id}/read", data={"csrf_token": token, "next": target})
+        assert response.status_code == 302 and response.headers["Location"] == "/notifications/"
+
+
 def test_another_users_notification_is_not_found(client):
     owner, other = make_user(), make_user(Role.RESEARCHER)
     note = _note(owner)
