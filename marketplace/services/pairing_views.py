@@ -142,7 +142,8 @@ def proposal_context(actor: User, demand_id: int | None, result_id: int | None) 
         raise NotFound("请从需求或成果页面发起对接。")
     if demand is not None and result is not None and demand.is_owned_by(actor) and result.is_owned_by(actor):
         raise ValidationFailed(OWN_PAIR_MESSAGE, {"result_id": OWN_PAIR_MESSAGE})
-    existing = find_pairing(demand.id, result.id) if demand is not None and result is not None else None
+    # Only a pairing of the actor's own organization: another pair's status is none of its business.
+    existing = existing_pairing(actor, demand.id, result.id) if demand is not None and result is not None else None
     if demand is not None and not demand.is_owned_by(actor):
         own = _own_listings(actor, Result)
         return ProposalContext(Side.RESULT, demand, own, result.id if result else None, existing)

@@ -363,6 +363,16 @@ def test_proposal_context_picks_the_actors_side(parties):
         pairing_views.proposal_context(enterprise, None, None)
 
 
+def test_proposal_context_shows_an_existing_pairing_only_to_its_parties(parties):
+    enterprise, researcher, demand, result = parties
+    pairing = propose(researcher, demand, result)
+    assert pairing_views.proposal_context(enterprise, demand.id, result.id).existing == pairing
+    outsider = make_user(Role.RESEARCHER)
+    make_result(outsider, status="published", title="另一项成果")
+    # the form of an outsider who opens /pairings/new?demand_id=..&result_id=.. with someone else's pair
+    assert pairing_views.proposal_context(outsider, demand.id, result.id).existing is None
+
+
 # --- messages ----------------------------------------------------------------------------------
 
 def test_thread_between_the_two_parties_newest_last(parties):
