@@ -10,11 +10,16 @@ def _party(organization, shown: bool) -> dict | None:
     return {"id": organization.id, "name": organization.name} if shown else None
 
 
+def _demand_org_shown(pairing: Pairing, viewer: User | None) -> bool:
+    demand = pairing.demand
+    return (demand.visibility is not Visibility.ANONYMOUS or pairing.status is PairingStatus.CONNECTED
+            or demand.is_owned_by(viewer))
+
+
 def pairing_json(pairing: Pairing, viewer: User | None) -> dict:
     """A pairing as a party or an operator sees it (an anonymous demand's enterprise shows once connected)."""
     demand, result = pairing.demand, pairing.result
-    demand_org_shown = (demand.visibility is not Visibility.ANONYMOUS or pairing.status is PairingStatus.CONNECTED
-                        or demand.is_owned_by(viewer))
+    demand_org_shown = _demand_org_shown(pairing, viewer)
     side = side_of(viewer, pairing)
     return {
         "id": pairing.id, "demand_id": demand.id, "result_id": result.id, "status": pairing.status.value,
@@ -35,11 +40,15 @@ def pairing_json(pairing: Pairing, viewer: User | None) -> dict:
     }
 
 
-def message_json(message: PairingMessage) -> dict:
-    """One thread message."""
+def message_json(message: PairingMessage, pairing: Pairing | None = None, viewer: User | None = None) -> dict:
+    """One thread message; an anonymous demand's writers stay unnamed to the other side until
+    connected (as on the pairing page)."""
     author = message.author
+    hidden = (pairing is not None and author.organization_id == pairing.demand.organization_id
+              and not _demand_org_shown(pairing, viewer))
     return {"id": message.id, "pairing_id": message.pairing_id, "body": message.body,
-            "author": {"id": author.id, "display_name": author.display_name},
+            "author": {"id": None, "display_name": "需求方"} if hidden else
+            {"id": author.id, "display_name": author.display_name},
             "created_at": iso(message.created_at)}
 
 

@@ -84,7 +84,9 @@ def withdraw_pairing(pairing_id: int):
 def list_messages(pairing_id: int):
     """The thread, newest last."""
     user = current_api_user()
-    return page_json(pairing_messages.list_messages(user, pairing_id, *page_params()), message_json)
+    pairing = pairings.get_pairing(user, pairing_id)
+    return page_json(pairing_messages.list_messages(user, pairing_id, *page_params()),
+                     lambda message: message_json(message, pairing, user))
 
 
 @api_bp.post("/pairings/<int:pairing_id>/messages")

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-from models import DisclosureLog, Pairing, PairingStatus, Role, db
+from models import DisclosureLog, Pairing, PairingStatus, Role, Visibility, db
 from tests.clients import isolated_client
 from tests.factories import api_token, make_demand, make_result, make_user
 
@@ -129,6 +129,20 @@ def test_thread_newest_last_and_closed_to_others(api):
     fields = error(api.client.post(f"/api/v1/pairings/{pid}/messages", json={"body": " "}, headers=api.e),
                    422, "validation_error")["fields"]
     assert "body" in fields
+
+
+def test_an_anonymous_demands_writers_stay_unnamed_until_connected(api):
+    api.demand.visibility = Visibility.ANONYMOUS
+    db.session.commit()
+    pid = propose(api).get_json()["id"]
+    api.client.post(f"/api/v1/pairings/{pid}/messages", json={"body": "您好"}, headers=api.e)
+    author = api.client.get(f"/api/v1/pairings/{pid}/messages", headers=api.r).get_json()["items"][0]["author"]
+    assert author["display_name"] != api.enterprise.display_name and author["id"] is None
+    own = api.client.get(f"/api/v1/pairings/{pid}/messages", headers=api.e).get_json()["items"][0]["author"]
+    assert own == {"id": api.enterprise.id, "display_name": api.enterprise.display_name}
+    assert api.client.post(f"/api/v1/pairings/{pid}/accept", headers=api.e).status_code == 200
+    author = api.client.get(f"/api/v1/pairings/{pid}/messages", headers=api.r).get_json()["items"][0]["author"]
+    assert author["display_name"] == api.enterprise.display_name
 
 
 def test_confidential_details_undertaking_and_access_log(api):

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from models import (
-    DisclosureLog, Notification, NotificationKind, Pairing, PairingMessage, PairingStatus, Role, db,
+    DisclosureLog, Notification, NotificationKind, Pairing, PairingMessage, PairingStatus, Role, Visibility, db,
 )
 from tests.clients import isolated_client
 from tests.factories import csrf_token, login, make_demand, make_result, make_user
@@ -73,6 +73,16 @@ def test_propose_from_the_demand_page_and_read_it_on_the_other_side(world):
     assert world.result.title in listing and "对方发起" in listing
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
         Notification.user_id == world.enterprise.id, Notification.kind == NotificationKind.PAIRING_PROPOSED)) == 1
+
+
+def test_an_anonymous_demands_proposer_is_not_named_to_the_other_side(world):
+    world.demand.visibility = Visibility.ANONYMOUS
+    db.session.commit()
+    propose(world, browser=world.as_enterprise)
+    page = world.as_researcher.get(f"/pairings/{the_pairing().id}").get_data(as_text=True)
+    assert "匿名企业" in page
+    assert world.enterprise.display_name not in page and world.enterprise.email not in page
+    assert world.enterprise.display_name in world.as_enterprise.get(f"/pairings/{the_pairing().id}").get_data(as_text=True)
 
 
 def test_propose_url_of_suggestion_cards_takes_both_ids(world):
