@@ -18,6 +18,7 @@ SUMMARY_MAX = 500
 REGION_MAX = 80
 KEYWORDS_MAX = 10
 KEYWORD_MAX_LEN = 30
+DB_INT_MAX = 2**31 - 1
 MONEY_MAX = 10_000_000  # 万元: one thousand billion yuan is beyond any listing
 _KEYWORD_SPLIT = re.compile(r"[,，、;；\n]+")
 
@@ -144,8 +145,8 @@ def require_owner(actor: User | None, listing: Any, can_see: bool) -> None:
 
 
 def get_listing(model: type, listing_id: int) -> Any:
-    """The row or NotFound."""
-    listing = db.session.get(model, listing_id)
+    """The row or NotFound (an id beyond a database integer exists nowhere: no overflow 500)."""
+    listing = db.session.get(model, listing_id) if 1 <= listing_id <= DB_INT_MAX else None
     if listing is None:
         raise NotFound("内容不存在或无权查看。")
     return listing

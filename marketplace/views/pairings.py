@@ -23,7 +23,7 @@ def _detail_url(pairing_id: int, anchor: str | None = None) -> str:
 
 def _arg_id(name: str) -> int | None:
     value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None  # "²".isdigit() is True
 
 
 @bp.get("/pairings/")

@@ -147,3 +147,13 @@ def test_nul_characters_are_refused_with_the_field_named(client):
 def test_odd_ids_are_404(client, path):
     response = client.get(path) if "verify" not in path else client.post(path)
     assert_error_shape(response, 404)
+
+
+def test_ids_beyond_a_database_integer_in_a_body_are_404(client):
+    researcher = make_user(Role.RESEARCHER)
+    result = make_result(researcher, status="published")
+    demand = make_demand(make_user(Role.ENTERPRISE), status="published")
+    headers = api_token(client, researcher)
+    for body in ({"demand_id": 2**31, "result_id": result.id}, {"demand_id": demand.id, "result_id": 10**14}):
+        response = client.post("/api/v1/pairings", json=body | {"message": "希望合作。"}, headers=headers)
+        assert assert_error_shape(response, 404)["code"] == "not_found"

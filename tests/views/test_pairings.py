@@ -85,6 +85,11 @@ def test_an_anonymous_demands_proposer_is_not_named_to_the_other_side(world):
     assert world.enterprise.display_name in world.as_enterprise.get(f"/pairings/{the_pairing().id}").get_data(as_text=True)
 
 
+def test_odd_ids_in_the_propose_url_are_not_found(world):
+    for query in ("demand_id=%C2%B2", "result_id=%E2%91%A0", f"demand_id={10**14}", f"demand_id=1&result_id={10**14}"):
+        assert world.as_researcher.get(f"/pairings/new?{query}").status_code == 404, query
+
+
 def test_propose_url_of_suggestion_cards_takes_both_ids(world):
     url = f"/pairings/new?demand_id={world.demand.id}&result_id={world.result.id}"
     assert world.as_enterprise.get(url).status_code == 200
