@@ -38,7 +38,9 @@ def all_fields() -> list[Field]:
 
 def url_with(**changes) -> str:
     """The current URL with some query arguments replaced (for pagination and sorting)."""
-    args = request.args.to_dict()
+    # url_for's own options (_method, _anchor, _external, _scheme) never come from the query string:
+    # "?_method=POST" made every paginated page a 500.
+    args = {key: value for key, value in request.args.to_dict().items() if not key.startswith("_")}
     args.update({key: value for key, value in changes.items()})
     args = {key: value for key, value in args.items() if value not in (None, "")}
     return url_for(request.endpoint, **(request.view_args or {}), **args)

@@ -62,6 +62,16 @@ def test_per_page_is_clamped(client, ctx, monkeypatch):
     assert client.get("/demands/?per_page=-5&page=abc").status_code == 200
 
 
+def test_pagination_links_ignore_url_for_options_in_the_query_string(client):
+    owner = make_user()
+    for i in range(2):
+        make_demand(owner, title=f"测试需求{i:02d}号", status="published")
+    response = client.get("/demands/?per_page=1&_method=POST&_anchor=x&_external=1")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert 'href="/demands/?per_page=1&amp;page=2"' in text and "#x" not in text
+
+
 @pytest.mark.parametrize("query, shown", [
     ("field=ai", {"甲"}),
     ("region=深圳", {"乙"}),
