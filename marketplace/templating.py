@@ -38,9 +38,11 @@ def all_fields() -> list[Field]:
 
 def url_with(**changes) -> str:
     """The current URL with some query arguments replaced (for pagination and sorting)."""
-    # url_for's own options (_method, _anchor, _external, _scheme) never come from the query string:
-    # "?_method=POST" made every paginated page a 500.
-    args = {key: value for key, value in request.args.to_dict().items() if not key.startswith("_")}
+    # url_for's own options (_method, _anchor, _external, _scheme) and the route's own arguments
+    # never come from the query string: "?_method=POST" or "/pairings/7?pairing_id=1" was a 500.
+    view_args = request.view_args or {}
+    args = {key: value for key, value in request.args.to_dict().items()
+            if not key.startswith("_") and key not in view_args}
     args.update({key: value for key, value in changes.items()})
     args = {key: value for key, value in args.items() if value not in (None, "")}
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
+    return url_for(request.endpoint, **view_args, **args)

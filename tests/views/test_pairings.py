@@ -182,6 +182,17 @@ def test_another_users_pairing_and_thread_are_not_found(world):
     assert admin.get(detail).status_code == 200
 
 
+def test_thread_pagination_ignores_a_query_argument_named_like_the_route_argument(world):
+    propose(world)
+    pairing = the_pairing()
+    for body in ("一", "二"):
+        post(world.as_enterprise, f"/pairings/{pairing.id}/messages", f"/pairings/{pairing.id}", body=body)
+    response = world.as_enterprise.get(f"/pairings/{pairing.id}?per_page=1&pairing_id=999999")
+    assert response.status_code == 200
+    # the thread opens on its newest page; the link back keeps the route's own id
+    assert f'href="/pairings/{pairing.id}?per_page=1&amp;page=1"' in response.get_data(as_text=True)
+
+
 def test_pages_need_a_sign_in(world):
     visitor = isolated_client(world.app)
     assert visitor.get("/pairings/").status_code == 302
