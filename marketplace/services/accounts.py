@@ -5,10 +5,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from sqlalchemy.exc import IntegrityError
 
 from models import ROLE_ORG_KINDS, Organization, OrgKind, Role, User, db
 
-from .errors import FieldErrors, NotFound, PermissionDenied, Unauthorized
+from .errors import FieldErrors, NotFound, PermissionDenied, Unauthorized, ValidationFailed
 from .sessions import revoke_all_tokens
 from .passwords import hash_password, password_problem, verify_password
 
@@ -149,7 +150,14 @@ def _add_user(account: dict, organization: Organization) -> User:
         organization=organization,
     )
     db.session.add(user)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # a concurrent sign-up of the same email or organization name: not a 500
+        db.session.rollback()  # the failed flush left the transaction unusable; nothing was written
+        taken = db.session.scalar(db.select(User.id).where(User.email == user.email))
+        field, message = (("email", "该邮箱已注册。") if taken else
+                          ("organization.name", "该机构已在平台注册，请联系平台运营人员将您加入该机构。"))
+        raise ValidationFailed("注册信息与已有账号或机构冲突。", {field: message}) from None
     return user
 
 

@@ -81,6 +81,16 @@ def test_register_refuses_an_existing_organization_name(client):
     assert count(User) == 0 and count(Organization) == 1
 
 
+def test_register_racing_another_sign_up_of_the_organization_is_a_form_error(client, monkeypatch):
+    from marketplace.services import accounts
+    make_org(name="苏州新能科技有限公司")
+    monkeypatch.setattr(accounts, "_find_org", lambda name: None)  # the other sign-up committed after the check
+    response = client.post("/auth/register", data=register_form(csrf_token=csrf_token(client, "/auth/register")))
+    assert response.status_code == 400
+    assert "该机构已在平台注册" in response.get_data(as_text=True)
+    assert count(User) == 0 and count(Organization) == 1
+
+
 def test_register_refuses_an_email_already_taken(client):
     make_user(email="new@example.com")
     response = client.post("/auth/register", data=register_form(csrf_token=csrf_token(client, "/auth/register")))
