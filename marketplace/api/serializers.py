@@ -24,6 +24,9 @@ def user_json(user: User) -> dict:
             "role": user.role.value, "organization": organization_json(user.organization)}
 
 
+RESTRICTED_FIELDS = ("budget_min", "budget_max", "deadline", "cooperation_mode", "trl_target", "region")
+
+
 def demand_json(demand: Demand, viewer: User | None, shown: Disclosure | None = None) -> dict:
     """A demand as ``viewer`` may see it: anonymous hides the org, confidential the details.
     Confidential details reach a non-owner only through ``shown`` of a logged read (GET one)."""
@@ -42,6 +45,9 @@ def demand_json(demand: Demand, viewer: User | None, shown: Disclosure | None = 
         "description": demand.description if shown.details else None,
         "details_restricted": not shown.details,
     }
+    if not shown.details:  # confidential: title, field and summary only
+        data.update({name: None for name in RESTRICTED_FIELDS})
+        data["keywords"] = []
     return data
 
 

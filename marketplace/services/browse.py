@@ -100,10 +100,11 @@ def search_demands(filters: ListingFilters, page: int, per_page: int) -> Page:
         "deadline": [Demand.deadline.asc()],
         "budget": [Demand.budget_max.desc()],
     }
-    # Confidential demands are searched on their public summary only.
-    body = sa.case((Demand.visibility == Visibility.CONFIDENTIAL, Demand.summary), else_=Demand.description)
-    return _run(query, filters, orders, (Demand.title, sa.cast(Demand.keywords, sa.Text), body),
-                Demand.id, page, per_page)
+    # Confidential demands are searched on their public title and summary only.
+    confidential = Demand.visibility == Visibility.CONFIDENTIAL
+    body = sa.case((confidential, Demand.summary), else_=Demand.description)
+    keywords = sa.case((confidential, sa.literal("")), else_=sa.cast(Demand.keywords, sa.Text))
+    return _run(query, filters, orders, (Demand.title, keywords, body), Demand.id, page, per_page)
 
 
 def search_results(filters: ListingFilters, page: int, per_page: int) -> Page:

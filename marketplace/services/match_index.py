@@ -29,12 +29,16 @@ def parse_doc_id(value: str) -> tuple[ListingKind, int]:
 
 
 def demand_doc(demand: Demand, full: bool = False) -> dict:
-    """A demand as the matcher sees it; confidential details only when ``full`` (the owner's query)."""
-    hidden = demand.visibility is Visibility.CONFIDENTIAL and not full
-    return {"id": doc_id(ListingKind.DEMAND, demand.id), "title": demand.title,
-            "text": demand.summary if hidden else demand.description, "keywords": list(demand.keywords),
-            "kind": "demand", "field": demand.field_code, "status": demand.status.value,
-            "trl_target": demand.trl_target, "budget_min": demand.budget_min, "budget_max": demand.budget_max}
+    """A demand as the matcher sees it. A confidential demand shows non-parties only its title,
+    field and summary, so unless ``full`` its document holds nothing else (no keywords, budget or
+    TRL that an explanation or a score could reveal)."""
+    doc = {"id": doc_id(ListingKind.DEMAND, demand.id), "title": demand.title, "text": demand.description,
+           "keywords": list(demand.keywords), "kind": "demand", "field": demand.field_code,
+           "status": demand.status.value, "trl_target": demand.trl_target,
+           "budget_min": demand.budget_min, "budget_max": demand.budget_max}
+    if demand.visibility is Visibility.CONFIDENTIAL and not full:
+        doc.update(text=demand.summary, keywords=[], trl_target=None, budget_min=None, budget_max=None)
+    return doc
 
 
 def result_doc(result: Result) -> dict:

@@ -91,7 +91,8 @@ def pair_score(index: MatchIndex, demand: Demand, result: Result) -> tuple[float
     key = doc_id(ListingKind.RESULT, result.id)
     if key not in matcher:
         return None, None
-    match = matcher.explain(demand_doc(demand, full=True), key)
+    # Both sides read the stored score: a confidential demand is scored by what both may see.
+    match = matcher.explain(demand_doc(demand), key)
     return match.score, {"components": match.components, "weights": dict(index.weights)}
 
 

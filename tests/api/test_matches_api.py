@@ -57,3 +57,27 @@ def test_search_rejects_bad_parameters(client):
     response = client.get("/api/v1/search?kind=patent")
     assert response.status_code == 422
     assert set(response.get_json()["error"]["fields"]) == {"kind", "q"}
+
+
+def test_confidential_demand_json_hides_everything_but_title_field_and_summary(client):
+    enterprise, researcher = make_user(Role.ENTERPRISE), make_user(Role.RESEARCHER)
+    secret = make_demand(enterprise, status="published", visibility="confidential", summary="公开摘要",
+                         keywords=["绝密关键词"], budget_max=777)
+    body = client.get(f"/api/v1/demands/{secret.id}", headers=api_token(client, researcher)).get_json()
+    assert (body["title"], body["field"], body["summary"]) == (secret.title, secret.field_code, "公开摘要")
+    assert body["keywords"] == [] and body["budget_max"] is None and body["trl_target"] is None
+    assert body["description"] is None and body["details_restricted"] is True
+    mine = client.get(f"/api/v1/demands/{secret.id}", headers=api_token(client, enterprise)).get_json()
+    assert mine["keywords"] == ["绝密关键词"] and mine["budget_max"] == 777
+
+
+def test_confidential_demand_page_and_cards_hide_keywords_and_budget(client):
+    from ..factories import login
+
+    enterprise, researcher = make_user(Role.ENTERPRISE), make_user(Role.RESEARCHER)
+    secret = make_demand(enterprise, status="published", visibility="confidential", summary="公开摘要",
+                         keywords=["绝密关键词"], budget_max=777)
+    login(client, researcher)
+    for url in (f"/demands/{secret.id}", "/demands/", "/search?q=公开摘要&kind=demand"):
+        html = client.get(url).get_data(as_text=True)
+        assert "绝密关键词" not in html and "777" not in html, url

@@ -100,3 +100,20 @@ def test_labelled_seed_pairs_rank_in_the_top_five(ctx):
         if not set(result_ids) & set(top5):
             misses.append((demand.title, result_ids, top5))
     assert misses == []
+
+
+def test_confidential_demand_shows_others_nothing_beyond_title_field_and_summary(ctx):
+    """Keywords, budget and TRL of a confidential demand stay out of the index, the explanations
+    and the stored pair score (the result side reads that score on the pairing page)."""
+    enterprise, researcher = make_user(Role.ENTERPRISE), make_user(Role.RESEARCHER)
+    secret = make_demand(enterprise, status="published", visibility="confidential", title="储能合作",
+                         summary="寻求储能安全方案", keywords=["绝密关键词"], budget_min=11, budget_max=777)
+    result = make_result(researcher, status="published", title="绝密关键词检测", keywords=["绝密关键词"])
+    index = MatchIndex()
+    stored = index.ready().get(f"d{secret.id}")
+    assert stored["keywords"] == [] and "budget_max" not in stored and "trl_target" not in stored
+    for s in suggestions.suggest(index, result, researcher, limit=5):
+        text = str(s.explanation)
+        assert "777" not in text and "绝密关键词 (" not in text
+    _, owner_view = suggestions.pair_score(index, secret, result)
+    assert owner_view["components"]["keywords"] == 0
