@@ -65,3 +65,18 @@ def sign_in(page, base: str, email: str) -> None:
     page.fill("#password", DEMO_PASSWORD)
     page.click("form button.primary")
     page.wait_for_url(f"{base}/me/")
+
+
+def post_demand(page, base: str, title: str, description: str, keywords: str, field: str = "new_energy",
+                budget=(50, 200), trl: int = 6, button: str = "published") -> None:
+    """Fill in the demand form as a person would and press a button (published / draft)."""
+    page.goto(f"{base}/demands/new")
+    page.fill("#title", title)
+    page.fill("#description", description)
+    page.select_option("#field", field)
+    page.fill("#keywords", keywords)
+    page.fill("#budget_min", str(budget[0]))
+    page.fill("#budget_max", str(budget[1]))
+    page.fill("#deadline", "2030-06-30")
+    page.fill("#trl_target", str(trl))
+    page.click(f"button[value={button}]")

@@ -1,6 +1,6 @@
 """In the browser: a researcher saves a search, an enterprise publishes a fitting demand, the
 researcher sees the unread badge and opens the alert; anyone reads the statistics page."""
-from .conftest import sign_in
+from .conftest import post_demand, sign_in
 
 
 def test_saved_search_alerts_a_newly_published_demand(live_server, page, browser):
@@ -15,16 +15,9 @@ def test_saved_search_alerts_a_newly_published_demand(live_server, page, browser
 
     enterprise = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     sign_in(enterprise, live_server, "enterprise@demo.innobridge.cn")
-    enterprise.goto(f"{live_server}/demands/new")
-    enterprise.fill("#title", "钠离子电池层状氧化物正极材料量产工艺")
-    enterprise.fill("#description", "我司计划建设钠离子电池正极材料产线，需要层状氧化物正极材料的低成本量产工艺与空气稳定性改性方案。")
-    enterprise.select_option("#field", "new_energy")
-    enterprise.fill("#keywords", "钠离子电池、正极材料、层状氧化物")
-    enterprise.fill("#budget_min", "100")
-    enterprise.fill("#budget_max", "300")
-    enterprise.fill("#deadline", "2030-06-30")
-    enterprise.fill("#trl_target", "6")
-    enterprise.click("button[value=published]")
+    post_demand(enterprise, live_server, "钠离子电池层状氧化物正极材料量产工艺",
+                "我司计划建设钠离子电池正极材料产线，需要层状氧化物正极材料的低成本量产工艺与空气稳定性改性方案。",
+                "钠离子电池、正极材料、层状氧化物", budget=(100, 300))
     enterprise.wait_for_selector("text=需求已保存。")
 
     page.goto(f"{live_server}/")

@@ -1,19 +1,12 @@
 """In the browser: an enterprise posts a demand and sees explained suggestions; visitors search."""
-from .conftest import sign_in
+from .conftest import post_demand, sign_in
 
 
 def test_enterprise_posts_a_demand_and_sees_explained_suggestions(live_server, page):
     sign_in(page, live_server, "enterprise@demo.innobridge.cn")
-    page.click("text=发布需求")
-    page.fill("#title", "储能电站锂电池热失控早期预警系统")
-    page.fill("#description", "我司储能电站需要在锂离子电池热失控发生前十分钟报警，误报率低于百分之一，希望合作开发。")
-    page.select_option("#field", "new_energy")
-    page.fill("#keywords", "锂离子电池、热失控、储能")
-    page.fill("#budget_min", "50")
-    page.fill("#budget_max", "200")
-    page.fill("#deadline", "2030-06-30")
-    page.fill("#trl_target", "6")
-    page.click("button[value=published]")
+    post_demand(page, live_server, "储能电站锂电池热失控早期预警系统",
+                "我司储能电站需要在锂离子电池热失控发生前十分钟报警，误报率低于百分之一，希望合作开发。",
+                "锂离子电池、热失控、储能")
     page.wait_for_selector("text=需求已保存。")
     assert page.locator("h1").inner_text().startswith("储能电站锂电池热失控早期预警系统")
     first = page.locator(".suggestion").first
@@ -25,15 +18,8 @@ def test_enterprise_posts_a_demand_and_sees_explained_suggestions(live_server, p
 
 def test_form_errors_are_shown_and_nothing_is_saved(live_server, page):
     sign_in(page, live_server, "enterprise@demo.innobridge.cn")
-    page.goto(f"{live_server}/demands/new")
-    page.fill("#title", "预算填反了的需求")
-    page.fill("#description", "描述")
-    page.select_option("#field", "ai")
-    page.fill("#budget_min", "300")
-    page.fill("#budget_max", "100")
-    page.fill("#deadline", "2030-01-01")
-    page.fill("#trl_target", "5")
-    page.click("button[value=draft]")
+    post_demand(page, live_server, "预算填反了的需求", "描述", "", field="ai", budget=(300, 100), trl=5,
+                button="draft")
     assert "预算上限不能低于下限" in page.locator(".has-error").inner_text()
     page.goto(f"{live_server}/me/")
     assert page.locator("text=预算填反了的需求").count() == 0
