@@ -49,6 +49,7 @@ def app(request, tmp_path_factory):
     schema = f"test_{os.getpid()}_{secrets.token_hex(4)}"
     admin_engine = sa.create_engine(url)
     with admin_engine.begin() as conn:
+        _drop_orphan_schemas(conn)
         conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     try:
         app = _build_app(url, instance, {"connect_args": {"options": f"-csearch_path={schema}"}})
@@ -61,6 +62,26 @@ def app(request, tmp_path_factory):
         with admin_engine.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin_engine.dispose()
+
+
+def _drop_orphan_schemas(conn) -> None:
+    """Drop schemas of earlier runs on this machine whose process is gone (a killed run cannot
+    clean up after itself), so the database is left as it was found."""
+    names = conn.execute(sa.text("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'test\\_%'")).scalars()
+    for name in list(names):
+        parts = name.split("_")
+        if len(parts) == 3 and parts[1].isdigit() and not _alive(int(parts[1])):
+            conn.execute(sa.text(f'DROP SCHEMA "{name}" CASCADE'))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @pytest.fixture
