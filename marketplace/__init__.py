@@ -19,7 +19,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory: config → extensions → blueprints → errors → cli."""
     from models import db
 
-    from . import cli, errors, security, templating
+    from . import alerts, cli, errors, security, templating
     from .api import api_bp
     from .config import load_config
     from .extensions import csrf, limiter, migrate
@@ -43,5 +43,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api_bp)  # the API authenticates with bearer tokens, never with cookies
     app.register_blueprint(api_bp)
     errors.init_app(app)
+    alerts.init_app(app)
     cli.init_app(app)
     return app

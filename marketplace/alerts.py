@@ -1,12 +1,13 @@
-"""Alerts right after a listing write was committed (the web views and the API call this), so a
-watch fires as soon as a matching listing is published or edited; ``flask alerts check`` does
-the same from cron and catches up whatever a failed run left."""
+"""Alerts right after a request that wrote a listing, so a watch fires as soon as a matching
+listing is published or edited, whichever view or API endpoint wrote it; ``flask alerts check``
+does the same from cron and catches up whatever a failed run left."""
 from __future__ import annotations
 
 from flask import current_app
 
 from models import db
 from .extensions import match_index
+from .services.activity import LISTINGS_CHANGED
 
 
 def check_alerts() -> int:
@@ -24,3 +25,13 @@ def check_alerts() -> int:
         db.session.rollback()
         current_app.logger.exception("alert check failed; `flask alerts check` will catch up")
         return 0
+
+
+def init_app(app) -> None:
+    """Check the watches after any successful request whose unit of work wrote a listing."""
+
+    @app.after_request
+    def alerts_after_listing_writes(response):
+        if db.session.info.pop(LISTINGS_CHANGED, False) and response.status_code < 400:
+            check_alerts()
+        return response

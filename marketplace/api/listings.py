@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import request
 
 from models import Role, db
-from ..alerts import check_alerts
 from ..services import browse, confidentiality, demands, results
 from . import api_bp, current_api_user, json_body, page_json, page_params, token_required
 from .serializers import demand_json, result_json
@@ -32,7 +31,6 @@ def create_demand():
     user = current_api_user()
     demand = demands.create_demand(user, json_body())
     db.session.commit()
-    check_alerts()
     return demand_json(demand, user), 201
 
 
@@ -52,7 +50,6 @@ def patch_demand(demand_id: int):
     user = current_api_user()
     demand = demands.update_demand(user, demand_id, json_body())
     db.session.commit()
-    check_alerts()
     return demand_json(demand, user)
 
 
@@ -79,7 +76,6 @@ def create_result():
     user = current_api_user()
     result = results.create_result(user, json_body())
     db.session.commit()
-    check_alerts()
     return result_json(result, user), 201
 
 
@@ -97,7 +93,6 @@ def patch_result(result_id: int):
     user = current_api_user()
     result = results.update_result(user, result_id, json_body())
     db.session.commit()
-    check_alerts()
     return result_json(result, user)
 
 

@@ -9,6 +9,9 @@ import sqlalchemy as sa
 from models import Event, EventKind, ListingChange, ListingKind, Notification, NotificationKind, User, db
 
 
+LISTINGS_CHANGED = "listings_changed"  # session.info key: this unit of work wrote a listing
+
+
 def record_event(kind: EventKind, *, demand_id: int | None = None, result_id: int | None = None,
                  pairing_id: int | None = None, field_code: str | None = None) -> Event:
     """Append one funnel event (statistics count only these)."""
@@ -19,8 +22,10 @@ def record_event(kind: EventKind, *, demand_id: int | None = None, result_id: in
 
 
 def record_listing_change(kind: ListingKind, listing_id: int) -> None:
-    """Tell every match index that this listing must be re-read."""
+    """Tell every match index that this listing must be re-read (and the caller's session that
+    alerts are due once it commits: see marketplace/alerts.py)."""
     db.session.add(ListingChange(kind=kind, listing_id=listing_id))
+    db.session.info[LISTINGS_CHANGED] = True
 
 
 def notify(recipients: Iterable[User], kind: NotificationKind, text: str, link: str = "") -> list[Notification]:

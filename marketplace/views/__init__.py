@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import current_app
 
-from ..alerts import check_alerts
 
 
 def register_views(app) -> None:
@@ -43,7 +42,6 @@ def save_listing(form, operation, *, template: str, context: dict, message: str,
             flash(leftover, "error")
         return render_template(template, form=form, **context), 422
     db.session.commit()
-    check_alerts()
     flash(message, "success")
     return redirect(redirect_to(saved))
 
@@ -62,6 +60,5 @@ def run_action(operation, message: str, back_url: str):
         flash(" ".join([error.message, *error.fields.values()]), "error")
     else:
         db.session.commit()
-        check_alerts()
         flash(message, "success")
     return redirect(back_url)
