@@ -1,8 +1,11 @@
 """Web blueprints, one per feature."""
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, flash, redirect, render_template
 
+from models import db
+from ..forms import apply_errors
+from ..services.errors import Conflict, ValidationFailed
 
 
 def register_views(app) -> None:
@@ -28,12 +31,6 @@ def page_args(args) -> tuple[int, int]:
 
 def save_listing(form, operation, *, template: str, context: dict, message: str, redirect_to):
     """Run a listing service; on rule errors re-show the form with each message on its field."""
-    from flask import flash, redirect, render_template
-
-    from models import db
-    from ..forms import apply_errors
-    from ..services.errors import ValidationFailed
-
     try:
         saved = operation()
     except ValidationFailed as error:
@@ -47,12 +44,7 @@ def save_listing(form, operation, *, template: str, context: dict, message: str,
 
 
 def run_action(operation, message: str, back_url: str):
-    """Run a status change; refusals come back as a flash message on the listing."""
-    from flask import flash, redirect
-
-    from models import db
-    from ..services.errors import Conflict, ValidationFailed
-
+    """Run a state change (status, answer, message); refusals come back as a flash message."""
     try:
         operation()
     except (Conflict, ValidationFailed) as error:
