@@ -7,6 +7,7 @@ from flask import request, url_for
 
 import models
 from .highlight import highlight
+from .services.visibility import restricted_in_lists
 from models import Field, db
 
 
@@ -17,7 +18,7 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(enums=models, all_fields=all_fields, url_with=url_with)
 
     app.jinja_env.filters["highlight"] = highlight
-    app.jinja_env.globals["restricted"] = restricted
+    app.jinja_env.globals["restricted"] = restricted_in_lists
 
     @app.template_filter("money")
     def money(value) -> str:
@@ -47,9 +48,3 @@ def url_with(**changes) -> str:
     args.update({key: value for key, value in changes.items()})
     args = {key: value for key, value in args.items() if value not in (None, "")}
     return url_for(request.endpoint, **view_args, **args)
-
-
-def restricted(demand, viewer) -> bool:
-    """A card of a confidential demand shows non-owners only title, field and summary (the
-    detail page opens more to connected parties that accepted the undertaking)."""
-    return demand.visibility is models.Visibility.CONFIDENTIAL and not demand.is_owned_by(viewer)

@@ -88,3 +88,18 @@ def api_token(client, user: User, password: str = PASSWORD) -> dict:
     response = client.post("/api/v1/tokens", json={"email": user.email, "password": password})
     assert response.status_code == 201, response.get_json()
     return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+
+def make_connected_pairing(demand, result, message: str = "希望与贵方合作验证。"):
+    """The result's side proposes, the demand's side accepts: a connected pairing, committed."""
+    from flask import current_app
+
+    from marketplace.services import pairings
+
+    proposer = db.session.scalar(db.select(User).where(User.organization_id == result.organization_id))
+    answerer = db.session.scalar(db.select(User).where(User.organization_id == demand.organization_id))
+    pairing = pairings.propose_pairing(proposer, demand.id, result.id, message,
+                                       current_app.extensions["match_index"], 14)
+    pairings.accept_pairing(answerer, pairing.id)
+    db.session.commit()
+    return pairing

@@ -14,7 +14,7 @@ def _listing_page(search, mine):
     page, per_page = page_params()
     if request.args.get("mine") in ("1", "true") and user is not None:
         return mine(user, page, per_page), user
-    return search(browse.ListingFilters.from_args(request.args), page, per_page), user
+    return search(browse.ListingFilters.from_args(request.args), page, per_page, user), user
 
 
 @api_bp.get("/demands")
@@ -65,7 +65,8 @@ def delete_demand(demand_id: int):
 @api_bp.get("/results")
 def list_results():
     """Published results (filters: q, field, region, trl_min, trl_max, transfer_mode, sort; mine=1)."""
-    page, user = _listing_page(browse.search_results, browse.my_results)
+    page, user = _listing_page(lambda filters, page, per_page, _viewer: browse.search_results(filters, page, per_page),
+                               browse.my_results)
     return page_json(page, lambda r: result_json(r, user))
 
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from models import Demand, Organization, Result, User, Visibility
-from ..services.demands import Disclosure, disclosure
+from models import Demand, Organization, Result, User
+from ..services.visibility import Disclosure, list_disclosure, redacted
 
 
 def iso(value) -> str | None:
@@ -24,31 +24,22 @@ def user_json(user: User) -> dict:
             "role": user.role.value, "organization": organization_json(user.organization)}
 
 
-RESTRICTED_FIELDS = ("budget_min", "budget_max", "deadline", "cooperation_mode", "trl_target", "region")
-
-
 def demand_json(demand: Demand, viewer: User | None, shown: Disclosure | None = None) -> dict:
-    """A demand as ``viewer`` may see it: anonymous hides the org, confidential the details.
-    Confidential details reach a non-owner only through ``shown`` of a logged read (GET one)."""
-    if shown is None:
-        shown = disclosure(demand, viewer)
-        if demand.visibility is Visibility.CONFIDENTIAL and not demand.is_owned_by(viewer):
-            shown = Disclosure(organization=shown.organization, details=False)
+    """A demand as ``viewer`` may see it (services/visibility.py decides). Confidential details
+    reach a non-owner only through ``shown`` of a logged read (GET one); lists pass none."""
+    shown = shown or list_disclosure(demand, viewer)
     data = {
         "id": demand.id, "title": demand.title, "summary": demand.summary, "field": demand.field_code,
-        "keywords": list(demand.keywords), "budget_min": demand.budget_min, "budget_max": demand.budget_max,
+        "description": demand.description, "keywords": list(demand.keywords),
+        "budget_min": demand.budget_min, "budget_max": demand.budget_max,
         "deadline": iso(demand.deadline), "cooperation_mode": demand.cooperation_mode.value,
         "trl_target": demand.trl_target, "region": demand.region, "visibility": demand.visibility.value,
         "status": demand.status.value, "created_at": iso(demand.created_at),
         "updated_at": iso(demand.updated_at), "published_at": iso(demand.published_at),
         "organization": organization_json(demand.organization) if shown.organization else None,
-        "description": demand.description if shown.details else None,
         "details_restricted": not shown.details,
     }
-    if not shown.details:  # confidential: title, field and summary only
-        data.update({name: None for name in RESTRICTED_FIELDS})
-        data["keywords"] = []
-    return data
+    return redacted(data, shown)
 
 
 def result_json(result: Result, viewer: User | None = None) -> dict:

@@ -9,10 +9,11 @@ import sqlalchemy as sa
 
 from matching.text import tokenize
 from models import (
-    CooperationMode, Demand, DemandStatus, Result, ResultStatus, TransferMode, User, Visibility, db,
+    CooperationMode, Demand, DemandStatus, Result, ResultStatus, TransferMode, User, db,
 )
 
 from .pagination import Page, paginate
+from .visibility import hidden_in_lists, visible_column
 
 MAX_QUERY_TOKENS = 12
 PUBLIC_DEMAND_STATUSES = (DemandStatus.PUBLISHED, DemandStatus.CLOSED)
@@ -81,29 +82,33 @@ def _relevance(terms: list[str], title, keywords, body):
     return score
 
 
-def search_demands(filters: ListingFilters, page: int, per_page: int) -> Page:
-    """Published (or closed, on request) demands matching the filters."""
+def search_demands(filters: ListingFilters, page: int, per_page: int, viewer: User | None = None) -> Page:
+    """Published (or closed, on request) demands matching the filters. Filters, sort orders and
+    keywords read only what ``viewer`` may see in a list (services/visibility.py): a confidential
+    demand's hidden fields are empty to them, so it falls out of such a filter and sorts last."""
     status = DemandStatus.CLOSED if filters.status == "closed" else DemandStatus.PUBLISHED
     query = sa.select(Demand).where(Demand.status == status)
+    region, trl_target, mode, deadline, budget_max = (
+        visible_column(column, viewer) for column in
+        (Demand.region, Demand.trl_target, Demand.cooperation_mode, Demand.deadline, Demand.budget_max))
     if filters.field:
         query = query.where(Demand.field_code == filters.field)
     if filters.region:
-        query = query.where(Demand.region.ilike(f"%{_escape_like(filters.region)}%", escape="\\"))
+        query = query.where(region.ilike(f"%{_escape_like(filters.region)}%", escape="\\"))
     if filters.trl_min:
-        query = query.where(Demand.trl_target >= filters.trl_min)
+        query = query.where(trl_target >= filters.trl_min)
     if filters.trl_max:
-        query = query.where(Demand.trl_target <= filters.trl_max)
+        query = query.where(trl_target <= filters.trl_max)
     if filters.mode in CooperationMode.codes():
-        query = query.where(Demand.cooperation_mode == CooperationMode(filters.mode))
+        query = query.where(mode == CooperationMode(filters.mode).value)
     orders = {
         "newest": [Demand.published_at.desc()],
-        "deadline": [Demand.deadline.asc()],
-        "budget": [Demand.budget_max.desc()],
+        "deadline": [deadline.asc().nulls_last()],
+        "budget": [budget_max.desc().nulls_last()],
     }
-    # Confidential demands are searched on their public title and summary only.
-    confidential = Demand.visibility == Visibility.CONFIDENTIAL
-    body = sa.case((confidential, Demand.summary), else_=Demand.description)
-    keywords = sa.case((confidential, sa.literal("")), else_=sa.cast(Demand.keywords, sa.Text))
+    hidden = hidden_in_lists(viewer)  # searched on the public title and summary only
+    body = sa.case((hidden, Demand.summary), else_=Demand.description)
+    keywords = sa.case((hidden, sa.literal("")), else_=sa.cast(Demand.keywords, sa.Text))
     return _run(query, filters, orders, (Demand.title, keywords, body), Demand.id, page, per_page)
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from models import ConfidentialityUndertaking, Demand, PairingStatus, User, Visibility
 
-from .demands import Disclosure, disclosure, get_demand, get_editable_demand
+from .demands import get_demand, get_editable_demand
 from .disclosure import access_log_page, log_detail_read, pairing_statuses, record_undertaking
 from .errors import Conflict, PermissionDenied
 from .pagination import Page
+from .visibility import Disclosure, disclosure
 
 
 def read_demand(viewer: User | None, demand_id: int, channel: str) -> tuple[Demand, Disclosure]:

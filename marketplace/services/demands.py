@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,7 +18,6 @@ from models import (
 )
 
 from .activity import record_listing_change
-from .disclosure import can_read_details
 from .errors import Conflict, FieldErrors, NotFound, PermissionDenied
 from .listings import (
     REGION_MAX,
@@ -50,24 +48,6 @@ TRANSITIONS: dict[DemandStatus, frozenset[DemandStatus]] = {
 }
 LIFECYCLE = Lifecycle("需求", ListingKind.DEMAND, TRANSITIONS, DemandStatus.DRAFT, DemandStatus.PUBLISHED,
                       EventKind.DEMAND_PUBLISHED, "关闭")
-
-
-@dataclass(frozen=True)
-class Disclosure:
-    """What a viewer may see of a demand."""
-
-    organization: bool
-    details: bool
-
-
-def disclosure(demand: Demand, viewer: User | None) -> Disclosure:
-    """Anonymous hides the organization, confidential hides the details, from non-owners;
-    a connected party that accepted the confidentiality undertaking reads the details."""
-    owner = demand.is_owned_by(viewer)
-    return Disclosure(
-        organization=owner or demand.visibility is not Visibility.ANONYMOUS,
-        details=owner or demand.visibility is not Visibility.CONFIDENTIAL or can_read_details(demand, viewer),
-    )
 
 
 def can_view(demand: Demand, viewer: User | None) -> bool:

@@ -10,7 +10,9 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from matching import DEFAULT_WEIGHTS, Matcher
-from models import Demand, DemandStatus, ListingChange, ListingKind, Result, ResultStatus, Visibility, db
+from models import Demand, DemandStatus, ListingChange, ListingKind, Result, ResultStatus, db
+
+from .visibility import list_disclosure, public_text, redacted
 
 PREFIX = {ListingKind.DEMAND: "d", ListingKind.RESULT: "r"}
 WEIGHTS_FILE = "weights.json"
@@ -36,8 +38,11 @@ def demand_doc(demand: Demand, full: bool = False) -> dict:
            "keywords": list(demand.keywords), "kind": "demand", "field": demand.field_code,
            "status": demand.status.value, "trl_target": demand.trl_target,
            "budget_min": demand.budget_min, "budget_max": demand.budget_max}
-    if demand.visibility is Visibility.CONFIDENTIAL and not full:
-        doc.update(text=demand.summary, keywords=[], trl_target=None, budget_min=None, budget_max=None)
+    if not full:  # what every viewer may see (services/visibility.py)
+        shown = redacted({"keywords": doc["keywords"], "trl_target": doc["trl_target"],
+                          "budget_min": doc["budget_min"], "budget_max": doc["budget_max"]},
+                         list_disclosure(demand, None))
+        doc.update(shown, text=public_text(demand))
     return doc
 
 

@@ -12,13 +12,14 @@ from models import (
     Demand, DemandStatus, Pairing, PairingStatus, Result, ResultStatus, Side, User, Visibility, db, utcnow,
 )
 
-from .demands import disclosure, get_demand
+from .demands import get_demand
 from .disclosure import has_undertaking, needs_undertaking
 from .errors import Conflict, FieldErrors, NotFound, ValidationFailed
 from .pagination import Page, paginate
 from .pairing_sweep import sweep
 from .pairings import OWN_PAIR_MESSAGE, find_pairing, get_pairing, side_of
 from .results import get_result
+from .visibility import disclosure
 
 DIRECTIONS = ("all", "incoming", "outgoing")
 

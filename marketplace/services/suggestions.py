@@ -8,9 +8,9 @@ import sqlalchemy as sa
 
 from models import Demand, Field, ListingKind, Result, User, db
 
-from .demands import disclosure
 from .match_index import MatchIndex, demand_doc, doc_id, max_score, parse_doc_id, result_doc
 from .pagination import Page
+from .visibility import disclosure
 
 MAX_SUGGESTIONS = 50
 

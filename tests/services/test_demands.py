@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.services import demands
+from marketplace.services.visibility import disclosure
 from marketplace.services.errors import (
     Conflict,
     NotFound,
@@ -450,7 +451,7 @@ def test_disclosure_to_owner_and_others(ctx, visibility, organization, details):
     owner = make_user()
     demand = in_state(owner, P, visibility=visibility, summary="公开摘要")
     for name, viewer in viewers(owner).items():
-        seen = demands.disclosure(demand, viewer)
+        seen = disclosure(demand, viewer)
         if name in ("owner", "colleague"):
             assert (seen.organization, seen.details) == (True, True), name
         else:

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from marketplace.services import confidentiality, pairing_messages, pairing_views, pairings
-from marketplace.services.demands import disclosure
+from marketplace.services.visibility import disclosure
 from marketplace.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from marketplace.services.pairing_sweep import expire_overdue, flag_overdue, sweep
 from models import (
