@@ -19,10 +19,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory: config → extensions → blueprints → errors → cli."""
     from models import db
 
-    from . import alerts, cli, errors, security, templating
+    from . import alerts, cli, errors, ratelimits, security, templating
     from .api import api_bp
     from .config import load_config
-    from .extensions import csrf, limiter, migrate
+    from .extensions import csrf, migrate
     from .views import register_views
 
     app = Flask(__name__, instance_relative_config=True,
@@ -33,7 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
     csrf.init_app(app)
-    limiter.init_app(app)
+    ratelimits.init_app(app)
     security.init_app(app)
     from .services.match_index import MatchIndex
     app.extensions["match_index"] = MatchIndex(app.config["MATCH_INDEX_DIR"] or None)

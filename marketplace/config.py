@@ -30,9 +30,23 @@ class Config:
     MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB of request body
 
     API_TOKEN_LIFETIME_HOURS = 24 * 30
-    RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_LOGIN = "10 per minute;100 per hour"
+    REDIS_URL: str | None = None  # shared rate limits (and caches) for several workers or machines
+    RATELIMIT_STORAGE_URI: str | None = None  # default: REDIS_URL when set, else per-worker memory
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True  # Redis down while running: count per worker meanwhile
     RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_KEY_PREFIX = "innobridge"  # several deployments may share one Redis
+    # Sign-in (web login and API tokens together): see marketplace/ratelimits.py.
+    RATELIMIT_LOGIN_ACCOUNT_ADDRESS = "10 per minute"
+    RATELIMIT_LOGIN_ACCOUNT = "30 per hour"
+    RATELIMIT_LOGIN_ADDRESS = "60 per minute;600 per hour"  # failures only, across accounts
+    # Writes a script could repeat, per user (registration: per address); a person never hits these.
+    RATELIMIT_PASSWORD_CHANGE = "10 per hour"
+    RATELIMIT_REGISTRATION = "10 per hour"
+    RATELIMIT_MESSAGES = "20 per minute;300 per hour"
+    RATELIMIT_PROPOSALS = "30 per hour"
+    RATELIMIT_LISTINGS = "60 per hour"
     PER_PAGE = 20
     MATCH_INDEX_DIR: str | None = None  # default: instance/match-index; "" keeps the index in memory only
     PAIRING_RESPONSE_DAYS = 14
@@ -45,6 +59,7 @@ _PLAIN_ENV = {
     "SECRET_KEY": "SECRET_KEY",
     "LOG_LEVEL": "LOG_LEVEL",
     "APP_ENV": "APP_ENV",
+    "REDIS_URL": "REDIS_URL",
 }
 
 

@@ -16,10 +16,3 @@ def match_index():
     from flask import current_app
 
     return current_app.extensions["match_index"]
-
-
-def login_limit() -> str:
-    """The configured rate limit of login and token creation."""
-    from flask import current_app
-
-    return current_app.config["RATELIMIT_LOGIN"]

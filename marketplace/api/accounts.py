@@ -6,14 +6,14 @@ from datetime import timedelta
 from flask import current_app
 
 from models import Field, Role, TokenKind, db
-from ..extensions import limiter, login_limit
+from ..ratelimits import login_limits
 from ..services import accounts, sessions
 from . import api_bp, bearer_token, current_api_user, json_body, token_required
 from .serializers import iso, organization_json, user_json
 
 
 @api_bp.post("/tokens")
-@limiter.limit(login_limit)
+@login_limits
 def create_token():
     """Exchange email and password for a bearer token."""
     data = json_body()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import request
 
 from models import Role, db
+from ..ratelimits import listing_limit
 from ..services import browse, confidentiality, demands, results
 from . import api_bp, current_api_user, json_body, page_json, page_params, token_required
 from .serializers import demand_json, result_json
@@ -26,6 +27,7 @@ def list_demands():
 
 @api_bp.post("/demands")
 @token_required(Role.ENTERPRISE)
+@listing_limit
 def create_demand():
     """Create a demand (a draft unless status is published)."""
     user = current_api_user()
@@ -72,6 +74,7 @@ def list_results():
 
 @api_bp.post("/results")
 @token_required(Role.RESEARCHER)
+@listing_limit
 def create_result():
     """Create a result (a draft unless status is published)."""
     user = current_api_user()

@@ -5,6 +5,7 @@ from flask import current_app, request
 
 from models import db
 from ..extensions import match_index
+from ..ratelimits import message_limit, proposal_limit
 from ..services import confidentiality, pairing_messages, pairing_views, pairings
 from . import api_bp, current_api_user, json_body, page_json, page_params, token_required
 from ..services.errors import ValidationFailed
@@ -24,6 +25,7 @@ def list_pairings():
 
 @api_bp.post("/pairings")
 @token_required()
+@proposal_limit
 def propose_pairing():
     """Propose a pairing {demand_id, result_id, message} → 201 with status proposed."""
     user, data = current_api_user(), json_body()
@@ -91,6 +93,7 @@ def list_messages(pairing_id: int):
 
 @api_bp.post("/pairings/<int:pairing_id>/messages")
 @token_required()
+@message_limit
 def post_message(pairing_id: int):
     """A party writes {body} → 201 with the message."""
     message = pairing_messages.post_message(current_api_user(), pairing_id, json_body().get("body"))

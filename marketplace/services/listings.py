@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import sqlalchemy as sa
+
 from models import EventKind, Field, ListingKind, User, db, utcnow
 
 from .activity import record_event, record_listing_change
@@ -178,12 +180,15 @@ class Lifecycle:
             raise Conflict(f"{self.noun}当前为“{listing.status.label}”，此操作已不适用。")
 
     def move(self, listing: Any, status: Any) -> None:
-        """Apply an allowed transition; publishing stamps published_at once and records an event."""
+        """Apply an allowed transition as a compare-and-set UPDATE (of two concurrent moves from the
+        same status one wins, the other is a Conflict); publishing stamps published_at once and
+        records an event."""
         self.check(listing, status)
-        listing.status = status
+        values = {"status": status}
         if status is self.published:
-            listing.published_at = listing.published_at or utcnow()
-            db.session.flush()  # the event needs the id of a new listing
+            values["published_at"] = sa.func.coalesce(type(listing).published_at, utcnow())
+        self._compare_and_set(listing, **values)
+        if status is self.published:
             record_event(self.published_event, field_code=listing.field_code,
                          **{f"{self.kind.value}_id": listing.id})
 
@@ -191,6 +196,19 @@ class Lifecycle:
         """Delete a draft; anything published is retired instead, so nothing is lost."""
         if listing.status is not self.draft:
             raise Conflict(f"只能删除草稿；已发布的{self.noun}请{self.retire_verb}。")
+        self._compare_and_set(listing)  # locks the row: a concurrent second delete finds nothing
         record_listing_change(self.kind, listing.id)
         db.session.delete(listing)
         db.session.flush()
+
+    def _compare_and_set(self, listing: Any, **values) -> None:
+        """UPDATE the row only while it still has the status this request read (and lock it)."""
+        model = type(listing)
+        db.session.flush()  # a new listing needs its row, an edit its fields, before the status moves
+        done = db.session.execute(
+            sa.update(model).where(model.id == listing.id, model.status == listing.status)
+            .values(**(values or {"status": listing.status})).execution_options(synchronize_session=False))
+        if done.rowcount != 1:
+            raise Conflict(f"这条{self.noun}的状态已被他人更改，请刷新页面后重试。")
+        if values:
+            db.session.refresh(listing)

@@ -9,6 +9,7 @@ from ..forms import apply_errors
 from ..forms.auth import PasswordForm, ProfileForm
 from ..security import actor, start_session
 from ..extensions import match_index
+from ..ratelimits import password_change_limit
 from ..services import accounts, browse, suggestions
 from ..services.errors import ValidationFailed
 from . import page_args
@@ -50,6 +51,7 @@ def profile():
 
 @bp.post("/password")
 @login_required
+@password_change_limit
 def password():
     """Change the password; every other session and token of the account is ended."""
     user = actor()

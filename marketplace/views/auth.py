@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import db
-from ..extensions import limiter, login_limit
+from ..ratelimits import login_limits, registration_limit
 from ..forms import ActionForm, apply_errors
 from ..forms.auth import LoginForm, RegisterForm
 from ..security import end_session, start_session
@@ -22,7 +22,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(login_limit, methods=["POST"])
+@login_limits
 def login():
     """Sign in with email and password; one message for every failure."""
     form = LoginForm()
@@ -42,6 +42,7 @@ def login():
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@registration_limit
 def register():
     """Create an account and its organization, then sign in."""
     form = RegisterForm()

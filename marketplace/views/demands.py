@@ -8,6 +8,7 @@ from ..forms import ActionForm
 from ..forms.listings import DemandForm
 from ..security import actor, role_required
 from ..extensions import match_index
+from ..ratelimits import listing_limit
 from ..services import browse, confidentiality, demands, pairing_views, suggestions
 from . import run_action, page_args, save_listing
 
@@ -51,6 +52,7 @@ def detail(demand_id: int):
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.ENTERPRISE)
+@listing_limit
 def create():
     """Post a demand: save as draft or publish at once."""
     form = _form()

@@ -8,6 +8,7 @@ from models import Side, db, utcnow
 from ..extensions import match_index
 from ..forms import ActionForm, apply_errors
 from ..forms.pairings import DeclineForm, MessageForm, ProposeForm
+from ..ratelimits import message_limit, proposal_limit
 from ..security import actor, role_required
 from ..services import confidentiality, pairing_messages, pairing_views, pairings
 from ..services.errors import Conflict, ValidationFailed
@@ -39,6 +40,7 @@ def list_pairings():
 
 @bp.route("/pairings/new", methods=["GET", "POST"])
 @role_required()
+@proposal_limit
 def new():
     """Propose a pairing (reached with ?demand_id= and/or ?result_id= from a listing or a suggestion)."""
     choice = pairing_views.proposal_context(actor(), _arg_id("demand_id"), _arg_id("result_id"))
@@ -111,6 +113,7 @@ def withdraw(pairing_id: int):
 
 @bp.post("/pairings/<int:pairing_id>/messages")
 @role_required()
+@message_limit
 def post_message(pairing_id: int):
     """A party writes in the thread."""
     form = MessageForm()

@@ -8,6 +8,7 @@ from ..forms import ActionForm
 from ..forms.listings import ResultForm
 from ..security import actor, role_required
 from ..extensions import match_index
+from ..ratelimits import listing_limit
 from ..services import browse, pairing_views, results, suggestions
 from . import run_action, page_args, save_listing
 
@@ -49,6 +50,7 @@ def detail(result_id: int):
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.RESEARCHER)
+@listing_limit
 def create():
     """Post a result: save as draft or publish at once."""
     form = _form()
