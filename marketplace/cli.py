@@ -130,10 +130,15 @@ def pairings() -> None:
 @pairings.command("sweep")
 def sweep() -> None:
     """Flag proposals past their response window (both sides and operators are told) and expire
-    those still unanswered a grace period later; safe to run from cron at any frequency."""
+    those still unanswered a grace period later, and drop idempotency keys past their 24 hours;
+    safe to run from cron at any frequency."""
     from models import utcnow
+    from .services.idempotency import purge_expired
     from .services.pairing_sweep import sweep as run_sweep
 
-    report = run_sweep(utcnow())
+    now = utcnow()
+    report = run_sweep(now)
+    purged = purge_expired(now)
     db.session.commit()
-    click.echo(f"Pairings swept: {report.expired} expired, {report.flagged} flagged overdue.")
+    click.echo(f"Pairings swept: {report.expired} expired, {report.flagged} flagged overdue; "
+               f"{purged} expired idempotency keys dropped.")

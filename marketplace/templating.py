@@ -1,9 +1,11 @@
 """Template globals and filters: labels of enum codes, the field list, dates and money."""
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
 
 from flask import request, url_for
+from markupsafe import Markup
 
 import models
 from .highlight import highlight
@@ -15,7 +17,8 @@ def init_app(app) -> None:
     """Register context processors and filters."""
 
     # Globals (not a context processor) so imported macros see them too.
-    app.jinja_env.globals.update(enums=models, all_fields=all_fields, url_with=url_with)
+    app.jinja_env.globals.update(enums=models, all_fields=all_fields, url_with=url_with,
+                                 submission_field=submission_field)
 
     app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.globals["restricted"] = restricted_in_lists
@@ -31,6 +34,13 @@ def init_app(app) -> None:
         if isinstance(value, datetime):
             return value.strftime("%Y-%m-%d")
         return value.isoformat() if isinstance(value, date) else ""
+
+
+def submission_field() -> Markup:
+    """The hidden one-time submission token of a form that creates something (views.claim_submission)."""
+    from .views import SUBMISSION_FIELD
+
+    return Markup(f'<input type="hidden" name="{SUBMISSION_FIELD}" value="{secrets.token_urlsafe(16)}">')
 
 
 def all_fields() -> list[Field]:

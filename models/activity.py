@@ -42,6 +42,7 @@ class Watch(db.Model):
         sa.CheckConstraint("query_text IS NOT NULL OR demand_id IS NOT NULL OR result_id IS NOT NULL",
                            name="has_subject"),
         sa.CheckConstraint("min_score >= 0 AND min_score <= 1", name="min_score_range"),
+        sa.UniqueConstraint("user_id", "subject_key", name="user_subject"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -52,6 +53,9 @@ class Watch(db.Model):
     demand_id: Mapped[int | None] = mapped_column(sa.ForeignKey("demands.id", ondelete="CASCADE"))
     result_id: Mapped[int | None] = mapped_column(sa.ForeignKey("results.id", ondelete="CASCADE"))
     min_score: Mapped[float] = mapped_column(default=0.5)
+    # What is watched in one comparable string (target, field, query, listing): NULLs never
+    # collide in a unique constraint, so the one-watch-per-subject rule is held on this column.
+    subject_key: Mapped[str] = mapped_column(sa.String(300))
     last_change_id: Mapped[int] = mapped_column(default=0)  # listing changes already checked
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -57,3 +57,15 @@ def _sqlite_foreign_keys(dbapi_connection, connection_record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+@sa.event.listens_for(sa.engine.Engine, "savepoint")
+def _sqlite_begin_before_savepoint(conn, name) -> None:
+    """pysqlite opens a transaction only before INSERT/UPDATE/DELETE, so a SAVEPOINT as the first
+    statement would start one of its own, and releasing it would COMMIT at once (a half-done unit
+    of work made durable). Open the real transaction first."""
+    import sqlite3
+
+    dbapi_connection = conn.connection.dbapi_connection
+    if isinstance(dbapi_connection, sqlite3.Connection) and not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")

@@ -117,6 +117,16 @@ def new_client(ctx):
     return lambda: isolated_client(ctx)
 
 
+@pytest.fixture
+def live(ctx):
+    """The test app served over HTTP on a free port (real concurrent requests; see tests/live.py)."""
+    from tests.live import serve
+
+    base, stop = serve(ctx)
+    yield base
+    stop()
+
+
 def pytest_terminal_summary(terminalreporter):
     """Say once, at the end, whether the PostgreSQL leg ran."""
     if not os.environ.get("TEST_DATABASE_URL"):

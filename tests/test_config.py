@@ -96,3 +96,21 @@ def test_test_config_overrides_the_environment(make_app, monkeypatch):
     app = make_app(SECRET_KEY="from-test-config")
     assert app.config["SECRET_KEY"] == "from-test-config"
     assert app.config["LOG_LEVEL"] == "warning"
+
+
+def test_trusted_proxies_make_forwarded_addresses_count(tmp_path):
+    """With one trusted proxy the client's X-Forwarded-For address is the one the limits count;
+    without it, a forged header changes nothing."""
+    from flask import request
+
+    from marketplace import create_app
+
+    seen = {}
+    for proxies in (0, 1):
+        app = create_app({"TESTING": True, "SECRET_KEY": "x", "TRUSTED_PROXIES": proxies, "MATCH_INDEX_DIR": "",
+                          "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/proxy.db"})
+        app.add_url_rule("/_addr", "addr", lambda: request.remote_addr)
+        response = app.test_client().get("/_addr", headers={"X-Forwarded-For": "203.0.113.5"},
+                                         environ_base={"REMOTE_ADDR": "10.0.0.1"})
+        seen[proxies] = response.get_data(as_text=True)
+    assert seen == {0: "10.0.0.1", 1: "203.0.113.5"}

@@ -64,3 +64,35 @@ def test_fresh_database_downgrades_and_upgrades_cleanly(tmp_path):
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Field)) == 18
         db.session.remove()
         db.engine.dispose()
+
+
+def test_watch_subjects_are_backfilled_and_duplicates_dropped(tmp_path):
+    """0003 on a database with watches: each gets the key the service computes, and of two watches
+    of one user on one subject only the oldest stays (the unique constraint then holds)."""
+    from flask_migrate import upgrade
+
+    from marketplace import create_app
+    from marketplace.services.watches import subject_key
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/old.db"})
+    app.instance_path = str(tmp_path)
+    with app.app_context():
+        upgrade(revision="2effb80eb7a8")  # 0002
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("INSERT INTO organizations (id, name, kind, region, verified, created_at) "
+                                 "VALUES (1, '机构', 'enterprise', '', false, '2026-01-01')"))
+            conn.execute(sa.text("INSERT INTO users (id, email, password_hash, display_name, role, organization_id, "
+                                 "is_active, created_at) VALUES (1, 'a@example.com', 'x', '', 'enterprise', 1, true, "
+                                 "'2026-01-01')"))
+            for watch_id, query in ((1, "电池"), (2, "电池"), (3, "储能")):
+                conn.execute(sa.text(
+                    "INSERT INTO watches (id, user_id, target, query_text, field_code, min_score, last_change_id, "
+                    "created_at) VALUES (:id, 1, 'result', :q, 'new_energy', 0.5, 0, '2026-01-01')"),
+                    {"id": watch_id, "q": query})
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT id, subject_key FROM watches ORDER BY id")).all()
+        expected = {1: subject_key({"target": "result", "field_code": "new_energy", "query_text": "电池"}),
+                    3: subject_key({"target": "result", "field_code": "new_energy", "query_text": "储能"})}
+        assert dict(rows) == expected
+        db.engine.dispose()

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, current_app, g, request
+from flask import Blueprint, current_app, g, jsonify, request
 
-from models import TokenKind
-from ..services import sessions
+from models import TokenKind, db
+from ..services import idempotency, sessions
 from ..services.errors import NotFound, Unauthorized, ValidationFailed
 
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -45,6 +45,37 @@ def token_required(*roles):
             return view(*args, **kwargs)
         return wrapped
     return decorator
+
+
+def idempotent(view):
+    """A create that honours ``Idempotency-Key`` (API.md): the same key and body within 24 h get
+    the first response again, a different body with the same key is a 422. Goes below
+    ``token_required`` (keys are the caller's own) and above any rate limit (a replay is free)."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        raw = request.headers.get(idempotency.HEADER)
+        if raw is None:
+            return view(*args, **kwargs)
+        request_fingerprint = idempotency.fingerprint(request.method, request.path, request.get_data())
+        claimed = idempotency.claim(current_api_user(), idempotency.clean_key(raw), request_fingerprint)
+        if isinstance(claimed, idempotency.Replay):
+            db.session.rollback()
+            response = jsonify(claimed.response)
+            response.status_code = claimed.status_code
+            response.headers["Idempotent-Replayed"] = "true"
+            return response
+        g.idempotency_claim = claimed
+        return view(*args, **kwargs)
+    return wrapped
+
+
+def created(body: dict, status: int = 201):
+    """Commit a create once, storing its answer with the request's idempotency claim (if any)."""
+    claim = g.pop("idempotency_claim", None)
+    if claim is not None:
+        idempotency.record(claim, status, body)
+    db.session.commit()
+    return body, status
 
 
 def json_body() -> dict:

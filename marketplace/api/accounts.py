@@ -8,7 +8,7 @@ from flask import current_app
 from models import Field, Role, TokenKind, db
 from ..ratelimits import login_limits
 from ..services import accounts, sessions
-from . import api_bp, bearer_token, current_api_user, json_body, token_required
+from . import api_bp, bearer_token, created, current_api_user, idempotent, json_body, token_required
 from .serializers import iso, organization_json, user_json
 
 
@@ -42,11 +42,11 @@ def me():
 
 @api_bp.post("/users")
 @token_required(Role.ADMIN)
+@idempotent
 def create_user():
     """Operator onboarding of an account; the organization is found by name or created."""
     user = accounts.create_user(current_api_user(), json_body())
-    db.session.commit()
-    return user_json(user), 201
+    return created(user_json(user))
 
 
 @api_bp.post("/organizations/<int:organization_id>/verify")

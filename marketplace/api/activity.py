@@ -5,7 +5,7 @@ from flask import request
 
 from models import Notification, Watch, db
 from ..services import notifications, stats, watches
-from . import api_bp, current_api_user, json_body, page_json, page_params, token_required
+from . import api_bp, created, current_api_user, idempotent, json_body, page_json, page_params, token_required
 from .serializers import iso
 
 
@@ -57,11 +57,11 @@ def list_watches():
 
 @api_bp.post("/watches")
 @token_required()
+@idempotent
 def create_watch():
     """A saved search {query, target, field?, min_score?} or a listing alert {demand_id|result_id, min_score?}."""
     watch = watches.create_watch(current_api_user(), json_body())
-    db.session.commit()
-    return watch_json(watch), 201
+    return created(watch_json(watch))
 
 
 @api_bp.delete("/watches/<int:watch_id>")

@@ -6,7 +6,7 @@ from flask import request
 from models import Role, db
 from ..ratelimits import listing_limit
 from ..services import browse, confidentiality, demands, results
-from . import api_bp, current_api_user, json_body, page_json, page_params, token_required
+from . import api_bp, created, current_api_user, idempotent, json_body, page_json, page_params, token_required
 from .serializers import demand_json, result_json
 
 
@@ -27,13 +27,13 @@ def list_demands():
 
 @api_bp.post("/demands")
 @token_required(Role.ENTERPRISE)
+@idempotent
 @listing_limit
 def create_demand():
     """Create a demand (a draft unless status is published)."""
     user = current_api_user()
     demand = demands.create_demand(user, json_body())
-    db.session.commit()
-    return demand_json(demand, user), 201
+    return created(demand_json(demand, user))
 
 
 @api_bp.get("/demands/<int:demand_id>")
@@ -74,13 +74,13 @@ def list_results():
 
 @api_bp.post("/results")
 @token_required(Role.RESEARCHER)
+@idempotent
 @listing_limit
 def create_result():
     """Create a result (a draft unless status is published)."""
     user = current_api_user()
     result = results.create_result(user, json_body())
-    db.session.commit()
-    return result_json(result, user), 201
+    return created(result_json(result, user))
 
 
 @api_bp.get("/results/<int:result_id>")

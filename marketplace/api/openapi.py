@@ -112,12 +112,28 @@ def _item_paths(kind: str, schema: str) -> dict:
     }
 
 
+_IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "description": "Repeat a create safely: the same key and body within 24 h return the first response "
+                   "(header Idempotent-Replayed: true); the same key with another body is a 422."}
+
+
+def _with_idempotency_keys(spec: dict) -> dict:
+    """Every authenticated create (POST answering 201) takes an Idempotency-Key header."""
+    for item in spec["paths"].values():
+        post = item.get("post")
+        if post and "201" in post["responses"] and post.get("security") != []:
+            post["parameters"] = [*post.get("parameters", []), _IDEMPOTENCY_KEY]
+    return spec
+
+
 def build_spec() -> dict:
     """The OpenAPI document."""
     from . import openapi_activity as activity
     from . import openapi_pairings as pairings
 
-    return {
+    return _with_idempotency_keys({
         "openapi": "3.1.0",
         "info": {"title": "InnoBridge 创新桥 API", "version": "1",
                  "description": "Money in 万元, dates ISO 8601, errors as {error: {code, message, fields}}."},
@@ -153,7 +169,7 @@ def build_spec() -> dict:
             **pairings.PATHS,
             "/openapi.json": {"get": _op("This document", 200, None, auth=False, errors=())},
         },
-    }
+    })
 
 
 @api_bp.get("/openapi.json")

@@ -7,7 +7,7 @@ from models import db
 from ..extensions import match_index
 from ..ratelimits import message_limit, proposal_limit
 from ..services import confidentiality, pairing_messages, pairing_views, pairings
-from . import api_bp, current_api_user, json_body, page_json, page_params, token_required
+from . import api_bp, created, current_api_user, idempotent, json_body, page_json, page_params, token_required
 from ..services.errors import ValidationFailed
 from .pairing_serializers import disclosure_log_json, message_json, pairing_json, undertaking_json
 
@@ -25,14 +25,14 @@ def list_pairings():
 
 @api_bp.post("/pairings")
 @token_required()
+@idempotent
 @proposal_limit
 def propose_pairing():
     """Propose a pairing {demand_id, result_id, message} → 201 with status proposed."""
     user, data = current_api_user(), json_body()
     pairing = pairings.propose_pairing(user, _id(data, "demand_id"), _id(data, "result_id"), data.get("message"),
                                        match_index(), current_app.config["PAIRING_RESPONSE_DAYS"])
-    db.session.commit()
-    return pairing_json(pairing, user), 201
+    return created(pairing_json(pairing, user))
 
 
 def _id(data: dict, name: str) -> int:
@@ -93,12 +93,12 @@ def list_messages(pairing_id: int):
 
 @api_bp.post("/pairings/<int:pairing_id>/messages")
 @token_required()
+@idempotent
 @message_limit
 def post_message(pairing_id: int):
     """A party writes {body} → 201 with the message."""
     message = pairing_messages.post_message(current_api_user(), pairing_id, json_body().get("body"))
-    db.session.commit()
-    return message_json(message), 201
+    return created(message_json(message))
 
 
 @api_bp.post("/demands/<int:demand_id>/undertaking")

@@ -135,8 +135,7 @@ def update_demand(actor: User, demand_id: int, data: Mapping[str, Any]) -> Deman
     """Edit fields and/or move the status (PATCH semantics: absent fields keep their value)."""
     demand = get_editable_demand(actor, demand_id)
     status = _wanted_status(data)
-    if status is not None and status is not demand.status:
-        LIFECYCLE.check(demand, status)
+    LIFECYCLE.check_request(demand, status, editing=any(name in data for name in FIELDS))
     publishing = status is DemandStatus.PUBLISHED and demand.status is not status
     if any(name in data for name in FIELDS) or publishing:
         for name, value in _clean(data, demand, publishing).items():

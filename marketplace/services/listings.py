@@ -174,6 +174,17 @@ class Lifecycle:
                 {"status": f"不允许的状态变化：{listing.status.value} → {status.value}。"},
             )
 
+    def check_request(self, listing: Any, status: Any | None, editing: bool) -> None:
+        """A requested status must be a move the table allows; asking only for the status the
+        listing already has is a Conflict too (a repeated publish changes nothing and says so)."""
+        if status is None:
+            return
+        if status is not listing.status:
+            self.check(listing, status)
+        elif not editing:
+            raise Conflict(f"{self.noun}已是“{status.label}”状态。",
+                           {"status": f"已是 {status.value}。"})
+
     def expect(self, listing: Any, expected: Any | None) -> None:
         """Conflict when a button was shown for another status than the current one."""
         if expected is not None and listing.status is not expected:

@@ -195,8 +195,7 @@ def update_result(actor: User, result_id: int, data: Mapping[str, Any]) -> Resul
     """Edit fields and/or move the status (PATCH semantics)."""
     result = get_editable_result(actor, result_id)
     status = _wanted_status(data)
-    if status is not None and status is not result.status:
-        LIFECYCLE.check(result, status)
+    LIFECYCLE.check_request(result, status, editing=any(name in data for name in FIELDS))
     if any(name in data for name in FIELDS):
         _assign(result, _clean(data, result))
     if status is not None and status is not result.status:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from models import (Demand, DemandStatus, Field, ListingChange, ListingKind, Notification, NotificationKind,
                     Result, ResultStatus, User, Watch, db)
@@ -21,6 +22,8 @@ from .pagination import Page, paginate
 from .suggestions import query_doc
 
 QUERY_MAX = 200
+DUPLICATE = "已有相同的订阅。"
+DUPLICATE_HINT = "已有相同的订阅，可在“我的订阅”中查看。"
 DEFAULT_MIN_SCORE = 0.5
 DB_INT_MAX = 2**31 - 1  # ids beyond a database integer exist nowhere
 _MODELS = {ListingKind.DEMAND: Demand, ListingKind.RESULT: Result}
@@ -92,20 +95,30 @@ def _subject(actor: User, data: Mapping[str, Any], errors: FieldErrors) -> dict[
     return {"target": target, "query_text": query}
 
 
+def subject_key(values: Mapping[str, Any]) -> str:
+    """What a watch looks for, as one string (the unique constraint is on user and this)."""
+    parts = [values.get("target"), values.get("field_code"), values.get("demand_id"), values.get("result_id"),
+             values.get("query_text")]
+    return "|".join("" if part is None else str(getattr(part, "value", part)) for part in parts)
+
+
 def create_watch(actor: User, data: Mapping[str, Any]) -> Watch:
-    """Save a search or a listing alert; only listings published after now are alerted."""
+    """Save a search or a listing alert; only listings published after now are alerted. The same
+    subject twice is a Conflict, also when two requests race (a unique constraint decides)."""
     errors = FieldErrors()
     values = _subject(actor, data, errors) | {"field_code": _clean_field(data, errors),
                                               "min_score": _clean_min_score(data, errors)}
     errors.raise_if_any("订阅内容有误，请检查标出的字段。")
-    same = {k: v for k, v in values.items() if k != "min_score"}
-    duplicate = sa.select(Watch.id).where(Watch.user_id == actor.id, *[
-        getattr(Watch, k).is_(None) if v is None else getattr(Watch, k) == v for k, v in same.items()])
-    if db.session.scalar(duplicate.limit(1)) is not None:
-        raise Conflict("已有相同的订阅。", {"query": "已有相同的订阅，可在“我的订阅”中查看。"})
-    watch = Watch(user_id=actor.id, last_change_id=newest_change_id(), **values)
-    db.session.add(watch)
-    db.session.flush()
+    watch = Watch(user_id=actor.id, last_change_id=newest_change_id(), subject_key=subject_key(values), **values)
+    taken = sa.select(Watch.id).where(Watch.user_id == actor.id, Watch.subject_key == watch.subject_key)
+    if db.session.scalar(taken) is not None:
+        raise Conflict(DUPLICATE, {"query": DUPLICATE_HINT})
+    try:
+        with db.session.begin_nested():
+            db.session.add(watch)
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict(DUPLICATE, {"query": DUPLICATE_HINT}) from None
     return watch
 
 

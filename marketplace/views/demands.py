@@ -59,7 +59,7 @@ def create():
     if form.validate_on_submit():
         data = form.to_service_data() | {"status": request.form.get("status", "draft")}
         return save_listing(form, lambda: demands.create_demand(actor(), data), template="demands/form.html",
-                            context={"demand": None}, message="需求已保存。", redirect_to=_detail_url)
+                            context={"demand": None}, message="需求已保存。", redirect_to=_detail_url, once=True)
     return render_template("demands/form.html", form=form, demand=None), 422 if form.errors else 200
 
 

@@ -12,7 +12,7 @@ from ..ratelimits import message_limit, proposal_limit
 from ..security import actor, role_required
 from ..services import confidentiality, pairing_messages, pairing_views, pairings
 from ..services.errors import Conflict, ValidationFailed
-from . import page_args, run_action
+from . import claim_submission, page_args, remember_submission, run_action
 
 bp = Blueprint("pairings", __name__)
 _OWN_LABEL = {Side.DEMAND: "用本机构的哪项需求对接", Side.RESULT: "用本机构的哪项成果对接"}
@@ -55,6 +55,9 @@ def new():
 def _propose(form, choice, demand_id: int, result_id: int):
     """Create the proposal; a pair that already has one leads to it, other refusals re-show the form."""
     days = current_app.config["PAIRING_RESPONSE_DAYS"]
+    claim, repeated = claim_submission()
+    if repeated is not None:
+        return repeated
     try:
         pairing = pairings.propose_pairing(actor(), demand_id, result_id, form.message.data, match_index(), days)
     except (ValidationFailed, Conflict) as error:
@@ -66,9 +69,10 @@ def _propose(form, choice, demand_id: int, result_id: int):
         for message in apply_errors(form, error.fields) or [error.message]:
             flash(message, "error")
         return render_template("pairings/form.html", form=form, choice=choice, days=days), error.status
+    location = remember_submission(claim, _detail_url(pairing.id))
     db.session.commit()
     flash(f"对接请求已发送，对方需在 {days} 天内回复。", "success")
-    return redirect(_detail_url(pairing.id))
+    return redirect(location)
 
 
 @bp.get("/pairings/<int:pairing_id>")
@@ -117,8 +121,15 @@ def withdraw(pairing_id: int):
 def post_message(pairing_id: int):
     """A party writes in the thread."""
     form = MessageForm()
-    return run_action(lambda: pairing_messages.post_message(actor(), pairing_id, form.body.data), "消息已发送。",
-                      _detail_url(pairing_id, "thread"))
+    thread = _detail_url(pairing_id, "thread")
+    claim, repeated = claim_submission()
+    if repeated is not None:
+        return repeated
+
+    def post():
+        pairing_messages.post_message(actor(), pairing_id, form.body.data)
+        remember_submission(claim, thread)
+    return run_action(post, "消息已发送。", thread)
 
 
 @bp.post("/demands/<int:demand_id>/undertaking")

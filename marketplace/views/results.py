@@ -57,7 +57,7 @@ def create():
     if form.validate_on_submit():
         data = form.to_service_data() | {"status": request.form.get("status", "draft")}
         return save_listing(form, lambda: results.create_result(actor(), data), template="results/form.html",
-                            context={"result": None}, message="成果已保存。", redirect_to=_detail_url)
+                            context={"result": None}, message="成果已保存。", redirect_to=_detail_url, once=True)
     return render_template("results/form.html", form=form, result=None), 422 if form.errors else 200
 
 

@@ -10,7 +10,7 @@ from ..forms.watches import THRESHOLDS, WatchForm
 from ..security import actor
 from ..services import watches
 from ..services.errors import Conflict, ValidationFailed
-from . import page_args
+from . import claim_submission, page_args, remember_submission
 from .notifications import same_site_link
 
 bp = Blueprint("watches", __name__, url_prefix="/watches")
@@ -35,6 +35,9 @@ def create():
     """Save a search or a listing alert; from another page, errors come back as messages there."""
     form = WatchForm()
     back = same_site_link(form.next.data or "")
+    claim, repeated = claim_submission()
+    if repeated is not None:
+        return repeated
     try:
         if not form.validate():
             raise ValidationFailed("订阅内容有误。", {name: errors[0] for name, errors in form.errors.items()})
@@ -47,9 +50,10 @@ def create():
             return _render_index(form, 422)
         flash(" ".join([error.message, *error.fields.values()]), "error")
         return redirect(back)
+    location = remember_submission(claim, back or url_for(".index"))
     db.session.commit()
     flash("订阅已保存：有新的高匹配条目时会在“通知”中提醒您。", "success")
-    return redirect(back or url_for(".index"))
+    return redirect(location)
 
 
 @bp.post("/<int:watch_id>/delete")

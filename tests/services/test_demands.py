@@ -234,10 +234,20 @@ def test_transition_table_is_the_documented_one():
     assert {(a, b) for a, targets in demands.TRANSITIONS.items() for b in targets} == ALLOWED
 
 
-def test_patch_with_unchanged_status_is_a_no_op(ctx):
+def test_asking_only_for_the_current_status_is_a_conflict_but_an_edit_may_repeat_it(ctx):
+    """A repeated publish (a second click, a retried script) changes nothing and says so: of twenty
+    simultaneous publishes exactly one succeeds; an edit that echoes the status is just an edit."""
     user = make_user()
     demand = in_state(user, P)
-    assert demands.update_demand(user, demand.id, {"status": "published"}).status is P
+    changes = db.session.scalar(sa.select(sa.func.count()).select_from(ListingChange))
+    with pytest.raises(Conflict) as error:
+        demands.update_demand(user, demand.id, {"status": "published"})
+    assert "status" in error.value.fields
+    db.session.rollback()
+    edited = demands.update_demand(user, demand.id, {"status": "published", "title": "新标题：热失控预警"})
+    assert edited.status is P and edited.title == "新标题：热失控预警"
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ListingChange)) == changes + 1
 
 
 def test_patch_with_unknown_status(ctx):
