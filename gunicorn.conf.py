@@ -9,8 +9,10 @@ timeout = 60
 
 def post_worker_init(worker):
     """Load the saved match index (or build it) as each worker starts, not on its first request."""
+    from marketplace.ratelimits import storage_note
     from wsgi import app
 
+    app.logger.warning(storage_note(app))
     try:
         with app.app_context():
             app.extensions["match_index"].ready()

@@ -94,11 +94,17 @@ def init_app(app) -> None:
             url = "memory://"
         else:
             app.logger.info("rate limits: shared by every worker through Redis at %s", _safe_url(url))
-    if url == "memory://":
-        app.logger.warning("rate limits are counted per worker process (set REDIS_URL to share them "
-                           "between workers and machines)")
     app.config["RATELIMIT_STORAGE_URI"] = url
     limiter.init_app(app)
+
+
+def storage_note(app) -> str:
+    """One line for the server's start-up log: where the limits are counted."""
+    url = app.config["RATELIMIT_STORAGE_URI"]
+    if url == "memory://":
+        return ("rate limits are counted per worker process (set REDIS_URL to share them between "
+                "workers and machines)")
+    return f"rate limits are shared by every worker through {_safe_url(url)}"
 
 
 def redis_problem(url: str) -> str | None:

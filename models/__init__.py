@@ -2,11 +2,29 @@
 from .account import AuthToken, Organization, User
 from .activity import Event, ListingChange, Notification, Watch
 from .base import db, utcnow
+from .center import CenterProfile, CenterQualification
 from .demand import Demand
+from .engagement import (
+    Agreement, AgreementSignature, Engagement, Milestone, MilestoneSubmission, SigningKey, ValidationReport,
+)
 from .idempotency import IdempotencyKey
 from .enums import (
     ROLE_ORG_KINDS,
+    BidStatus,
+    CenterService,
     CooperationMode,
+    EngagementStatus,
+    FundingModel,
+    LicenseKind,
+    MilestoneStatus,
+    Party,
+    PaymentStatus,
+    QualificationKind,
+    Recommendation,
+    ReportStatus,
+    RequestStatus,
+    ValidationNeed,
+    Verdict,
     DeclineReason,
     DemandStatus,
     EventKind,
@@ -26,6 +44,7 @@ from .enums import (
 from .pairing import ConfidentialityUndertaking, DisclosureLog, Pairing, PairingMessage
 from .result import Patent, Result
 from .taxonomy import SEED_FIELDS, Field
+from .validation import Bid, BidMilestone, BidRevision, ValidationRequest
 
 __all__ = [
     "ConfidentialityUndertaking", "DeclineReason", "IdempotencyKey", "DisclosureLog", "Event", "EventKind", "ListingChange",
@@ -33,4 +52,10 @@ __all__ = [
     "ROLE_ORG_KINDS", "AuthToken", "CooperationMode", "Demand", "DemandStatus", "Field", "Maturity", "OrgKind",
     "Organization", "Patent", "PatentStatus", "Result", "ResultStatus", "Role", "SEED_FIELDS",
     "TokenKind", "TransferMode", "User", "Visibility", "db", "utcnow",
+    # the proof-of-concept stage
+    "Agreement", "AgreementSignature", "Bid", "BidMilestone", "BidRevision", "BidStatus", "CenterProfile",
+    "CenterQualification", "CenterService", "Engagement", "EngagementStatus", "FundingModel", "LicenseKind",
+    "Milestone", "MilestoneStatus", "MilestoneSubmission", "Party", "PaymentStatus", "QualificationKind",
+    "Recommendation", "ReportStatus", "RequestStatus", "SigningKey", "ValidationNeed", "ValidationReport",
+    "ValidationRequest", "Verdict",
 ]

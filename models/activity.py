@@ -7,8 +7,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import db, enum_type, utcnow
-from .enums import EventKind, ListingKind, NotificationKind
+from .base import Money, db, enum_type, utcnow
+from .enums import EventKind, ListingKind, NotificationKind, Verdict
 
 
 class Notification(db.Model):
@@ -75,6 +75,14 @@ class Event(db.Model):
     result_id: Mapped[int | None] = mapped_column(sa.ForeignKey("results.id", ondelete="SET NULL"))
     pairing_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pairings.id", ondelete="SET NULL"))
     field_code: Mapped[str | None] = mapped_column(sa.String(40))
+    # The proof-of-concept stage: which request, bid or engagement, the deal amount (万元) and the
+    # verdicts of a completed validation.
+    request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("validation_requests.id", ondelete="SET NULL"))
+    bid_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bids.id", ondelete="SET NULL"))
+    engagement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("engagements.id", ondelete="SET NULL"))
+    amount: Mapped[float | None] = mapped_column(Money)
+    technical_verdict: Mapped[Verdict | None] = mapped_column(enum_type(Verdict, "technical_verdict"))
+    market_verdict: Mapped[Verdict | None] = mapped_column(enum_type(Verdict, "market_verdict"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def __repr__(self) -> str:

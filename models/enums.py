@@ -78,12 +78,14 @@ class DemandStatus(LabeledEnum):
     DRAFT = "draft", "草稿"
     PUBLISHED = "published", "已发布"
     CLOSED = "closed", "已关闭"
+    FULFILLED = "fulfilled", "已完成验证"  # final: its pairing's validation was accepted
 
 
 class ResultStatus(LabeledEnum):
     DRAFT = "draft", "草稿"
     PUBLISHED = "published", "已发布"
     WITHDRAWN = "withdrawn", "已撤回"
+    VALIDATED = "validated", "已完成验证"  # final: its pairing's validation was accepted
 
 
 class TokenKind(LabeledEnum):
@@ -132,6 +134,15 @@ class NotificationKind(LabeledEnum):
     PAIRING_OVERDUE = "pairing_overdue", "对接请求逾期未回复"
     MESSAGE = "message", "新消息"
     NEW_MATCH = "new_match", "新的高匹配项"
+    VALIDATION_REQUEST = "validation_request", "新的概念验证请求"
+    BID_RECEIVED = "bid_received", "收到验证方案"
+    BID_UPDATE = "bid_update", "验证方案动态"
+    BID_SELECTED = "bid_selected", "方案中选"
+    BID_REJECTED = "bid_rejected", "方案未中选"
+    AGREEMENT_SIGN = "agreement_sign", "协议待签署"
+    ENGAGEMENT_UPDATE = "engagement_update", "验证进展"
+    MILESTONE_OVERDUE = "milestone_overdue", "里程碑逾期"
+    REPORT_UPDATE = "report_update", "验证报告"
 
 
 class EventKind(LabeledEnum):
@@ -142,8 +153,107 @@ class EventKind(LabeledEnum):
     PAIRING_DECLINED = "pairing_declined", "对接婉拒"
     PAIRING_WITHDRAWN = "pairing_withdrawn", "对接撤回"
     PAIRING_EXPIRED = "pairing_expired", "对接过期"
+    VALIDATION_REQUESTED = "validation_requested", "申请概念验证"
+    BID_SUBMITTED = "bid_submitted", "提交验证方案"
+    ENGAGEMENT_CREATED = "engagement_created", "选定验证中心"
+    ENGAGEMENT_ACTIVATED = "engagement_activated", "三方签署协议"
+    VALIDATION_COMPLETED = "validation_completed", "完成概念验证"
 
 
 class ListingKind(LabeledEnum):
     DEMAND = "demand", "技术需求"
     RESULT = "result", "科技成果"
+
+
+# -- the proof-of-concept stage ------------------------------------------------------------------
+
+class CenterService(LabeledEnum):
+    TECHNICAL_VALIDATION = "technical_validation", "技术验证"
+    MARKET_VALIDATION = "market_validation", "商业验证"
+    PROTOTYPING = "prototyping", "样品试制"
+    TESTING = "testing", "试验检测"
+    PILOT_SCALING = "pilot_scaling", "中试熟化"
+    MARKET_LINKING = "market_linking", "市场对接"
+    FUNDRAISING = "fundraising", "资金筹集"
+
+
+class QualificationKind(LabeledEnum):
+    CNAS = "cnas", "CNAS 实验室认可"
+    CMA = "cma", "CMA 检验检测资质认定"
+    OTHER = "other", "其他资质"
+
+
+class ValidationNeed(LabeledEnum):
+    TECHNICAL = "technical", "技术可行性验证"
+    MARKET = "market", "市场可行性验证"
+    BOTH = "both", "技术与市场双验证"
+
+
+class RequestStatus(LabeledEnum):
+    OPEN = "open_for_bids", "征集验证方案"
+    ENGAGED = "engaged", "已选定验证中心"
+    CANCELLED = "cancelled", "已取消"
+
+
+class BidStatus(LabeledEnum):
+    SUBMITTED = "submitted", "已提交"
+    WITHDRAWN = "withdrawn", "已撤回"
+    ACCEPTED = "accepted", "已中选"
+    REJECTED = "rejected", "未中选"
+
+
+class FundingModel(LabeledEnum):
+    ENTERPRISE_PAYS = "enterprise_pays", "企业出资"
+    CENTER_GRANT = "center_grant", "验证中心无偿资助"
+    INVEST_FOR_EQUITY = "invest_for_equity", "先投后股"
+
+
+class LicenseKind(LabeledEnum):
+    EXCLUSIVE = "exclusive", "独占许可"
+    NON_EXCLUSIVE = "non_exclusive", "普通许可"
+    NONE = "none", "不许可"
+
+
+class Party(LabeledEnum):
+    ENTERPRISE = "enterprise", "需求企业"
+    INSTITUTION = "institution", "成果方（高校院所）"
+    CENTER = "center", "概念验证中心"
+
+
+class EngagementStatus(LabeledEnum):
+    AWAITING_SIGNATURES = "awaiting_signatures", "待签署协议"
+    ACTIVE = "active", "验证进行中"
+    REPORT_SUBMITTED = "report_submitted", "报告待确认"
+    COMPLETED = "completed", "已完成"
+
+
+class MilestoneStatus(LabeledEnum):
+    PENDING = "pending", "进行中"
+    SUBMITTED = "submitted", "待验收"
+    APPROVED = "approved", "已验收"
+    REJECTED = "rejected", "退回修改"
+
+
+class PaymentStatus(LabeledEnum):
+    NOT_DUE = "not_due", "未到付款条件"
+    DUE = "due", "应付"
+    PAID = "paid", "已付"
+
+
+class Verdict(LabeledEnum):
+    FEASIBLE = "feasible", "可行"
+    INFEASIBLE = "infeasible", "不可行"
+    INCONCLUSIVE = "inconclusive", "尚无定论"
+
+
+class Recommendation(LabeledEnum):
+    PILOT = "pilot", "进入中试"
+    LICENSE = "license", "许可转化"
+    SPIN_OFF = "spin_off", "成立公司"
+    STOP = "stop", "终止"
+
+
+class ReportStatus(LabeledEnum):
+    SUBMITTED = "submitted", "待确认"
+    RETURNED = "returned", "已退回修改"
+    ACCEPTED = "accepted", "已确认"

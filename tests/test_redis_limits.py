@@ -28,6 +28,8 @@ app = create_app(config)
 client = app.test_client()
 statuses = [client.post("/api/v1/tokens", json={"email": email, "password": password}).status_code
             for _ in range(int(attempts))]
+from marketplace.ratelimits import storage_note
+print(storage_note(app), file=sys.stderr)  # what gunicorn.conf.py logs as each worker starts
 print(json.dumps({"statuses": statuses, "storage": app.config["RATELIMIT_STORAGE_URI"]}))
 """
 

@@ -45,9 +45,10 @@ TRANSITIONS: dict[DemandStatus, frozenset[DemandStatus]] = {
     DemandStatus.DRAFT: frozenset({DemandStatus.PUBLISHED}),
     DemandStatus.PUBLISHED: frozenset({DemandStatus.CLOSED}),
     DemandStatus.CLOSED: frozenset({DemandStatus.PUBLISHED}),
+    DemandStatus.FULFILLED: frozenset(),  # final; reached only through an accepted validation report
 }
 LIFECYCLE = Lifecycle("需求", ListingKind.DEMAND, TRANSITIONS, DemandStatus.DRAFT, DemandStatus.PUBLISHED,
-                      EventKind.DEMAND_PUBLISHED, "关闭")
+                      EventKind.DEMAND_PUBLISHED, "关闭", DemandStatus.FULFILLED)
 
 
 def can_view(demand: Demand, viewer: User | None) -> bool:

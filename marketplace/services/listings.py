@@ -165,6 +165,14 @@ class Lifecycle:
     published: Any
     published_event: EventKind
     retire_verb: str  # 关闭 / 撤回: what to do instead of deleting a published listing
+    final: Any  # where a validated pair's listings end; no user transition leads in or out
+
+    def finish(self, listing: Any) -> None:
+        """Move a published (or closed/withdrawn) listing to its final state, once."""
+        if listing.status in (self.draft, self.final):
+            raise Conflict(f"{self.noun}当前为“{listing.status.label}”，不能标记为“{self.final.label}”。")
+        self._compare_and_set(listing, status=self.final)
+        record_listing_change(self.kind, listing.id)
 
     def check(self, listing: Any, status: Any) -> None:
         """Conflict unless the table allows ``listing.status`` → ``status``."""

@@ -46,9 +46,10 @@ TRANSITIONS: dict[ResultStatus, frozenset[ResultStatus]] = {
     ResultStatus.DRAFT: frozenset({ResultStatus.PUBLISHED}),
     ResultStatus.PUBLISHED: frozenset({ResultStatus.WITHDRAWN}),
     ResultStatus.WITHDRAWN: frozenset({ResultStatus.PUBLISHED}),
+    ResultStatus.VALIDATED: frozenset(),  # final; reached only through an accepted validation report
 }
 LIFECYCLE = Lifecycle("成果", ListingKind.RESULT, TRANSITIONS, ResultStatus.DRAFT, ResultStatus.PUBLISHED,
-                      EventKind.RESULT_PUBLISHED, "撤回")
+                      EventKind.RESULT_PUBLISHED, "撤回", ResultStatus.VALIDATED)
 
 # Chinese application (CN202310456789.1, ZL…) or publication (CN116123456A), PCT, US, EP numbers.
 PATENT_NUMBER = re.compile(
@@ -64,8 +65,8 @@ PATENT_NUMBER = re.compile(
 
 
 def can_view(result: Result, viewer: User | None) -> bool:
-    """Published results to everyone; drafts and withdrawn ones to the owner and operators."""
-    if result.status is ResultStatus.PUBLISHED:
+    """Published and validated results to everyone; drafts and withdrawn ones to the owner and operators."""
+    if result.status in (ResultStatus.PUBLISHED, ResultStatus.VALIDATED):
         return True
     return viewer is not None and (result.is_owned_by(viewer) or viewer.is_admin)
 

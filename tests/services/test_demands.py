@@ -54,6 +54,9 @@ def in_state(user, status: DemandStatus, **overrides) -> Demand:
     if status is C:
         demands.update_demand(user, demand.id, {"status": "closed"})
         db.session.commit()
+    if status is DemandStatus.FULFILLED:  # only an accepted validation report leads here
+        demands.LIFECYCLE.finish(demand)
+        db.session.commit()
     return demand
 
 

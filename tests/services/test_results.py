@@ -65,6 +65,9 @@ def in_state(user, status: ResultStatus, **overrides) -> Result:
     if status is W:
         results.update_result(user, result.id, {"status": "withdrawn"})
         db.session.commit()
+    if status is ResultStatus.VALIDATED:  # only an accepted validation report leads here
+        results.LIFECYCLE.finish(result)
+        db.session.commit()
     return result
 
 
