@@ -52,6 +52,11 @@ class Config:
     MATCH_INDEX_DIR: str | None = None  # default: instance/match-index; "" keeps the index in memory only
     PAIRING_RESPONSE_DAYS = 14
     MAX_PER_PAGE = 100
+    # The proof-of-concept stage
+    AGREEMENT_SECRET: str | None = None  # encrypts signers' private keys; default: derived from SECRET_KEY
+    UPLOAD_DIR: str | None = None  # deliverable files, outside the web root; default: instance/uploads
+    UPLOAD_MAX_BYTES = 10 * 1024 * 1024  # one deliverable file
+    RATELIMIT_SIGNING = "10 per hour"  # signing re-enters the password: every attempt counts
 
 
 # Unprefixed variables named in the README; everything else uses the INNOBRIDGE_ prefix.
@@ -79,6 +84,8 @@ def load_config(app, test_config: dict[str, Any] | None = None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"]
         or f"sqlite:///{Path(app.instance_path) / 'innobridge.db'}"
     )
+    if app.config["UPLOAD_DIR"] is None:
+        app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
     if app.config["MATCH_INDEX_DIR"] is None:
         app.config["MATCH_INDEX_DIR"] = str(Path(app.instance_path) / "match-index")
     engine_options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
@@ -87,6 +94,11 @@ def load_config(app, test_config: dict[str, Any] | None = None) -> None:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _development_secret(app)
+    if not app.config["AGREEMENT_SECRET"]:
+        # Changing SECRET_KEY then makes stored signing keys unusable for new signatures (existing
+        # signatures stay verifiable: they are checked with the public keys); set it separately
+        # to rotate SECRET_KEY freely.
+        app.config["AGREEMENT_SECRET"] = "agreements:" + app.config["SECRET_KEY"]
     if app.config["APP_ENV"] == "production":
         app.config["SESSION_COOKIE_SECURE"] = True
     app.logger.setLevel(getattr(logging, str(app.config["LOG_LEVEL"]).upper(), logging.INFO))

@@ -16,3 +16,12 @@ def match_index():
     from flask import current_app
 
     return current_app.extensions["match_index"]
+
+
+def upload_store():
+    """Where deliverable files are kept (config UPLOAD_DIR, outside the web root)."""
+    from flask import current_app
+
+    from .services.poc.uploads import UploadStore
+
+    return UploadStore(current_app.config["UPLOAD_DIR"], current_app.config["UPLOAD_MAX_BYTES"])

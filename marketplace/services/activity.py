@@ -13,10 +13,11 @@ LISTINGS_CHANGED = "listings_changed"  # session.info key: this unit of work wro
 
 
 def record_event(kind: EventKind, *, demand_id: int | None = None, result_id: int | None = None,
-                 pairing_id: int | None = None, field_code: str | None = None) -> Event:
-    """Append one funnel event (statistics count only these)."""
+                 pairing_id: int | None = None, field_code: str | None = None, **poc) -> Event:
+    """Append one funnel event (statistics count only these). ``poc``: the proof-of-concept
+    stage's request_id, bid_id, engagement_id, amount, technical_verdict, market_verdict."""
     event = Event(kind=kind, demand_id=demand_id, result_id=result_id, pairing_id=pairing_id,
-                  field_code=field_code)
+                  field_code=field_code, **poc)
     db.session.add(event)
     return event
 
