@@ -49,10 +49,13 @@ def test_compacting_changes_no_score(fit_first):
     assert every_score(ch, 4) == before
 
 
-def test_compacting_documents_that_bring_no_new_term():
-    ch = channel(DOCS[:3] + [["处理", "处理"]], fit_first=3)  # the last term of the vocabulary is not used again
+def test_documents_that_bring_no_new_term_score_and_compact():
+    ch = channel(DOCS[:3] + [["电池", "电池"]], fit_first=3)  # the delta uses only the first term
+    before = every_score(ch, 4)  # every term, also those beyond the delta's own columns
+    assert before["处理"] == pytest.approx([0, 0, before["处理"][2], 0]) and before["处理"][2] > 0
     ch.compact(4)
-    assert ch.main.shape == (4, 5) and ch.main[3, ch.vocab["处理"]] == 2
+    assert ch.main.shape == (4, 5) and ch.main[3, ch.vocab["电池"]] == 2
+    assert every_score(ch, 4) == before
 
 
 def test_removing_equals_never_having_added():
