@@ -38,16 +38,48 @@ def undertakings() -> list[tuple[int, int]]:
 def test_each_refused_undertaking_says_why(secret):
     enterprise, researcher, demand, result = secret
     public = make_demand(enterprise, status="published")
-    with pytest.raises(Conflict, match="不是保密需求"):
-        confidentiality.accept_undertaking(researcher, public.id)
-    with pytest.raises(Conflict, match="发布机构无需签署"):
-        confidentiality.accept_undertaking(enterprise, demand.id)
     draft = make_demand(enterprise, visibility="confidential", summary="草稿摘要")
-    with pytest.raises(Conflict, match="发布机构无需签署"):  # the owner sees its draft and is told why
-        confidentiality.accept_undertaking(enterprise, draft.id)
-    with pytest.raises(PermissionDenied, match="只有与这项需求有对接"):
-        confidentiality.accept_undertaking(researcher, demand.id)
+    for actor, listing, error, message in (
+            (researcher, public, Conflict, "这项需求不是保密需求，无需签署保密承诺。"),
+            (enterprise, demand, Conflict, "发布机构无需签署自己需求的保密承诺。"),
+            (enterprise, draft, Conflict, "发布机构无需签署自己需求的保密承诺。"),  # the owner sees its draft
+            (researcher, demand, PermissionDenied, "只有与这项需求有对接（待回复或已对接）的机构可以签署保密承诺。")):
+        with pytest.raises(error) as caught:
+            confidentiality.accept_undertaking(actor, listing.id)
+        assert caught.value.message == message
     assert undertakings() == []
+
+
+def test_details_need_this_organizations_connection_on_this_demand(secret):
+    enterprise, researcher, demand, result = secret
+    elsewhere = make_demand(enterprise, status="published", visibility="confidential", summary="另一份摘要")
+    rival = make_user(Role.RESEARCHER)
+    rival_result = make_result(rival, status="published", title="另一所高校的成果")
+    pairings.accept_pairing(enterprise, propose(researcher, elsewhere, result).id)  # connected elsewhere
+    pairings.accept_pairing(enterprise, propose(rival, demand, rival_result).id)  # another org, connected here
+    propose(researcher, demand, result)  # only proposed here
+    confidentiality.accept_undertaking(researcher, demand.id)
+    db.session.commit()
+    assert disclosure.pairing_statuses(demand, researcher.organization_id) == {pairings.PairingStatus.PROPOSED}
+    assert disclosure.pairing_statuses(demand, rival.organization_id) == {pairings.PairingStatus.CONNECTED}
+    assert not disclosure.can_read_details(demand, researcher)
+    assert disclosure.can_read_details(demand, enterprise) and not disclosure.can_read_details(demand, None)
+    assert disclosure.needs_undertaking(demand, rival) and not disclosure.can_read_details(demand, rival)
+
+
+def test_who_still_needs_to_accept_the_undertaking(secret):
+    enterprise, researcher, demand, result = secret
+    public = make_demand(enterprise, status="published")
+    propose(researcher, public, result)
+    pairing = propose(researcher, demand, result)
+    assert disclosure.needs_undertaking(demand, researcher)
+    assert not disclosure.needs_undertaking(public, researcher)  # not confidential
+    assert not disclosure.needs_undertaking(demand, enterprise)  # the owner
+    assert not disclosure.needs_undertaking(demand, None)
+    assert not disclosure.needs_undertaking(demand, make_user(Role.RESEARCHER))  # no pairing
+    pairings.decline_pairing(enterprise, pairing.id, "too_early")
+    db.session.commit()
+    assert not disclosure.needs_undertaking(demand, researcher)  # no live pairing any more
 
 
 def test_a_concurrent_undertaking_is_found_not_duplicated(secret, monkeypatch):

@@ -111,6 +111,18 @@ def test_a_decline_with_text_quotes_it(proposed):
     assert text.endswith("的对接被婉拒：其他原因（已与他方签约）。")
 
 
+def test_a_withdrawal_by_the_result_side_tells_the_demand_side(ctx):
+    enterprise, researcher = make_user(Role.ENTERPRISE), make_user(Role.RESEARCHER)
+    demand = make_demand(enterprise, status="published")
+    result = make_result(researcher, status="published")
+    pairing = pairings.propose_pairing(researcher, demand.id, result.id, "希望合作。",
+                                       current_app.extensions["match_index"], 14)
+    pairings.withdraw_pairing(researcher, pairing.id)
+    db.session.commit()
+    assert [link for _, link in texts(enterprise, NotificationKind.PAIRING_WITHDRAWN)] == [f"/pairings/{pairing.id}"]
+    assert texts(researcher, NotificationKind.PAIRING_WITHDRAWN) == []
+
+
 def test_a_withdrawal_tells_the_other_side_only(proposed):
     enterprise, researcher, pairing = proposed
     colleague = make_user(Role.ENTERPRISE, organization=enterprise.organization)
