@@ -10,7 +10,7 @@ from flask import current_app
 
 from marketplace.services import pairings
 from marketplace.services.errors import Conflict, PermissionDenied, ValidationFailed
-from models import Notification, NotificationKind, Role, db
+from models import Event, Notification, NotificationKind, Role, db
 from tests.factories import make_demand, make_result, make_user
 
 
@@ -132,3 +132,30 @@ def test_a_withdrawal_tells_the_other_side_only(proposed):
     assert texts(researcher, NotificationKind.PAIRING_WITHDRAWN) == [
         (f"对方撤回了对接请求：{title}。", f"/pairings/{pairing.id}")]
     assert texts(enterprise, NotificationKind.PAIRING_WITHDRAWN) == []
+
+
+def test_a_move_the_table_forbids_and_a_lost_compare_and_set_say_why(proposed):
+    enterprise, researcher, pairing = proposed
+    status = pairings.PairingStatus
+    db.session.execute(sa.update(pairings.Pairing).where(pairings.Pairing.id == pairing.id)
+                       .values(status=status.WITHDRAWN).execution_options(synchronize_session=False))
+    assert pairing.status is status.PROPOSED  # someone else moved it, behind this session's copy
+    assert refusal(Conflict, lambda: pairings.move(pairing, status.DECLINED)) == ("对接状态已被他人更新，请刷新页面。", {})
+    pairings.withdraw_pairing(enterprise, pairing.id)
+    db.session.commit()
+    assert refusal(Conflict, lambda: pairings.move(pairing, status.CONNECTED)) == (
+        "对接状态为“已撤回”，不能变为“已对接”。", {"status": "不允许的状态变化：withdrawn → connected。"})
+
+
+@pytest.mark.parametrize("answer", ["accept", "decline", "withdraw"])
+def test_each_answer_records_a_complete_funnel_event(proposed, answer):
+    enterprise, researcher, pairing = proposed
+    kind = {"accept": pairings.EventKind.PAIRING_CONNECTED, "decline": pairings.EventKind.PAIRING_DECLINED,
+            "withdraw": pairings.EventKind.PAIRING_WITHDRAWN}[answer]
+    {"accept": lambda: pairings.accept_pairing(researcher, pairing.id),
+     "decline": lambda: pairings.decline_pairing(researcher, pairing.id, "too_early"),
+     "withdraw": lambda: pairings.withdraw_pairing(enterprise, pairing.id)}[answer]()
+    db.session.commit()
+    rows = db.session.execute(sa.select(Event.demand_id, Event.result_id, Event.pairing_id, Event.field_code)
+                              .where(Event.kind == kind)).all()
+    assert [tuple(r) for r in rows] == [(pairing.demand_id, pairing.result_id, pairing.id, "new_energy")]
