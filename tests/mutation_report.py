@@ -15,8 +15,8 @@ def main(root: Path = Path("mutants")) -> int:
     if not metas:
         print("no mutation results: run `make mutation` first", file=sys.stderr)
         return 1
-    survivors, below = [], []
-    print(f"| module | mutants | killed | survived | other | kill ratio |\n|---|---:|---:|---:|---:|---:|")
+    survivors, below, unchecked = [], [], 0
+    print("| module | mutants | killed | survived | other | kill ratio |\n|---|---:|---:|---:|---:|---:|")
     for meta in metas:
         codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
         status = Counter(status_by_exit_code[code] for code in codes.values())
@@ -25,13 +25,16 @@ def main(root: Path = Path("mutants")) -> int:
         other = len(codes) - killed - survived
         ratio = killed / len(codes) if codes else 1.0
         print(f"| {module} | {len(codes)} | {killed} | {survived} | {other} | {ratio:.1%} |")
-        survivors += [name for name, code in codes.items() if status_by_exit_code[code] != "killed"
-                      and status_by_exit_code[code] != "timeout"]
+        survivors += [name for name, code in codes.items()
+                      if status_by_exit_code[code] not in ("killed", "timeout", "not checked")]
+        unchecked += status["not checked"]
         if ratio < 0.9:
             below.append(module)
     print("\nnot killed:" if survivors else "\nevery mutant was killed")
     for name in survivors:
         print(f"  {name}")
+    if unchecked:
+        print(f"\n{unchecked} mutants not checked yet (an interrupted run): `make mutation` resumes")
     if below:
         print(f"\nbelow the 90% target: {', '.join(below)}")
     return 0

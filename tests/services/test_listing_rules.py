@@ -100,3 +100,27 @@ def test_merged_overlays_submitted_values_on_the_current_ones():
         "title": "新标题", "field": "energy", "status": "development"}
     assert listings.merged(None, {"title": "新标题"}, ("title", "field")) == {"title": "新标题"}
     assert listings.merged(_Listing(), {"title": None}, ("title",)) == {"title": None}
+
+
+class _Owned:
+    def __init__(self, owner_org: int):
+        self.owner_org = owner_org
+
+    def is_owned_by(self, actor) -> bool:
+        return actor.organization_id == self.owner_org
+
+
+class _Actor:
+    organization_id = 7
+
+
+def test_require_owner_says_not_found_or_not_yours():
+    from marketplace.services.errors import NotFound, PermissionDenied
+    with pytest.raises(NotFound) as unseen:
+        listings.require_owner(_Actor(), _Owned(7), can_see=False)
+    assert unseen.value.message == "内容不存在或无权查看。"
+    for actor in (None, _Actor()):
+        with pytest.raises(PermissionDenied) as theirs:
+            listings.require_owner(actor, _Owned(8), can_see=True)
+        assert theirs.value.message == "只有发布机构可以修改此内容。"
+    listings.require_owner(_Actor(), _Owned(7), can_see=True)  # the owner passes

@@ -159,3 +159,9 @@ def test_each_answer_records_a_complete_funnel_event(proposed, answer):
     rows = db.session.execute(sa.select(Event.demand_id, Event.result_id, Event.pairing_id, Event.field_code)
                               .where(Event.kind == kind)).all()
     assert [tuple(r) for r in rows] == [(pairing.demand_id, pairing.result_id, pairing.id, "new_energy")]
+
+
+def test_an_unseen_pairing_says_not_found(proposed):
+    _, _, pairing = proposed
+    for viewer in (None, make_user(Role.RESEARCHER)):
+        assert refusal(pairings.NotFound, lambda: pairings.get_pairing(viewer, pairing.id)) == ("对接不存在或无权查看。", {})
