@@ -8,11 +8,12 @@ WORKERS ?= 2
 STAMP  := $(VENV)/.installed-stamp
 export FLASK_APP := wsgi
 
-.PHONY: install run serve migrate seed test test-fast clean help
+.PHONY: install run serve migrate seed test test-fast mutation clean help
 
 help:
 	@echo "make run    set up .venv, migrate, seed an empty database, serve on http://$(HOST):$(PORT)"
 	@echo "make test   run the whole test suite (PostgreSQL too when TEST_DATABASE_URL is set)"
+	@echo "make mutation  mutation testing of the core rules (slow; docs/testing.md)"
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required")'
@@ -42,5 +43,13 @@ test: install
 test-fast: install
 	$(BIN)/pytest -x -q
 
+# Mutation testing (docs/testing.md): SQLite only, niced, MUTATION_JOBS workers; results are
+# kept in mutants/ so a second run only re-tests what changed (rm -rf mutants for a fresh run).
+MUTATION_JOBS ?= 2
+mutation: install
+	$(BIN)/python -m pip install --quiet -e '.[mutation]'
+	env -u TEST_DATABASE_URL nice -n 10 $(BIN)/mutmut run --max-children $(MUTATION_JOBS)
+	$(BIN)/python tests/mutation_report.py
+
 clean:
-	rm -rf $(VENV) .pytest_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache build *.egg-info mutants

@@ -1,7 +1,14 @@
 """Small fixed corpora for the matcher tests (factory functions, not shared row-laden fixtures)."""
+from pathlib import Path
+
 import pytest
 
 from matching import configure
+
+# shared/ sits beside the repository (CI's fresh clone) or at /work/shared (developer machines)
+DEV_SET = next((p / "datasets/dev-retrieval" for p in (Path(__file__).resolve().parents[3] / "shared", Path("/work/shared"))
+                if (p / "datasets/dev-retrieval/corpus.jsonl").exists()), Path("/nonexistent"))
+DEV_CORPUS, DEV_QUERIES = DEV_SET / "corpus.jsonl", DEV_SET / "queries.jsonl"
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -39,15 +39,24 @@ def test_character_channel_bridges_segmentation_differences():
     assert res[0].components["char"] > 0
 
 
-def test_document_query_uses_structured_fit_and_excludes_itself():
+def test_document_query_uses_structured_fit():
     m = fitted()
     demand = m.get("d1")
     res = m.query(demand, top=5, filters={"kind": "result"})
     assert res[0].id == 1
-    assert "d1" not in ids(res)
     assert res[0].components["structured"] > 0
     aspects = {n["aspect"]: n["ok"] for n in res[0].explanation["notes"]}
     assert aspects == {"field": True, "trl": True, "budget": True}
+
+
+@pytest.mark.parametrize("doc_id", ["d1", 1, 6])  # 1 sits in slot 0, 6 in the last slot
+def test_a_document_query_never_matches_itself(doc_id):
+    m = fitted()
+    doc = m.get(doc_id)
+    assert ids(m.query(dict(doc, id=None), top=3))[0] == doc_id  # as text it is its own best match
+    res = m.query(doc, top=8)  # no kind filter: only the exclusion keeps it out
+    assert res and doc_id not in ids(res)
+    assert len(res) == len(set(ids(res)))
 
 
 def test_filters_apply_before_top_k():

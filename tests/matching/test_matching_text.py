@@ -1,6 +1,7 @@
 """Tokenizer behaviour: Chinese with the domain dictionary, English, mixed, numbers, full-width."""
 import json
-from pathlib import Path
+
+from conftest import DEV_CORPUS
 
 from matching import normalize, tokenize, tokenize_spans
 from matching.encode import encode_chunk, encode_corpus
@@ -11,11 +12,6 @@ from matching.text import (
     load_domain_dictionary,
     stopwords,
 )
-
-# shared/ sits beside the repository (CI's fresh clone) or at /work/shared (developer machines)
-DEV_CORPUS = next((p for p in (Path(__file__).resolve().parents[3] / "shared", Path("/work/shared"))
-                   if (p / "datasets/dev-retrieval/corpus.jsonl").exists()), Path("/nonexistent")) \
-    / "datasets/dev-retrieval/corpus.jsonl"
 
 
 def test_domain_terms_stay_whole():

@@ -62,12 +62,16 @@ def test_confidential_demand_text_is_not_exposed_to_other_viewers(ctx):
     enterprise, researcher = make_user(Role.ENTERPRISE), make_user(Role.RESEARCHER)
     secret = make_demand(enterprise, status="published", visibility="confidential", title="电池安全技术合作",
                          summary="寻求储能安全方案", description="保密：我司 280Ah 电芯在 45 度循环后鼓包")
-    result = make_result(researcher, status="published", title="电芯鼓包检测", abstract="检测电芯鼓包与产气")
+    result = make_result(researcher, status="published", title="储能电芯鼓包检测",
+                         abstract="检测储能电芯鼓包与产气，提供储能安全方案。")
     found = suggestions.suggest(MatchIndex(), result, researcher, limit=5)
-    demand_hits = [s for s in found if s.listing.id == secret.id]
-    for s in demand_hits:  # any highlight offsets refer to the public summary, never the description
-        for start, end in s.explanation["highlights"]["doc"]["text"]:
-            assert end <= len(secret.summary)
+    [hit] = [s for s in found if s.listing.id == secret.id]  # found through its public title and summary
+    spans = hit.explanation["highlights"]["doc"]["text"]
+    assert spans, "the summary shares words with the result, so some are highlighted"
+    for start, end in spans:  # the offsets refer to the public summary, never the description
+        assert 0 <= start < end <= len(secret.summary)
+        assert secret.summary[start:end] in result.title + result.abstract
+    assert "鼓包" not in str(hit.explanation)
     page = suggestions.search(MatchIndex(), "鼓包", "demand", "", 1, 10)
     assert secret.id not in [s.listing.id for s in page.items]
 
@@ -108,12 +112,14 @@ def test_confidential_demand_shows_others_nothing_beyond_title_field_and_summary
     enterprise, researcher = make_user(Role.ENTERPRISE), make_user(Role.RESEARCHER)
     secret = make_demand(enterprise, status="published", visibility="confidential", title="储能合作",
                          summary="寻求储能安全方案", keywords=["绝密关键词"], budget_min=11, budget_max=777)
-    result = make_result(researcher, status="published", title="绝密关键词检测", keywords=["绝密关键词"])
+    result = make_result(researcher, status="published", title="绝密关键词检测", keywords=["绝密关键词"],
+                         abstract="为储能电站提供储能安全方案。", asking_price=500)
     index = MatchIndex()
     stored = index.ready().get(f"d{secret.id}")
     assert stored["keywords"] == [] and "budget_max" not in stored and "trl_target" not in stored
-    for s in suggestions.suggest(index, result, researcher, limit=5):
-        text = str(s.explanation)
-        assert "777" not in text and "绝密关键词 (" not in text
+    [hit] = [s for s in suggestions.suggest(index, result, researcher, limit=5) if s.listing.id == secret.id]
+    text = str(hit.explanation)
+    assert hit.explanation["terms"] and "777" not in text and "绝密关键词 (" not in text
+    assert not [n for n in hit.explanation["notes"] if n["aspect"] == "budget"]
     _, owner_view = suggestions.pair_score(index, secret, result)
     assert owner_view["components"]["keywords"] == 0

@@ -36,11 +36,17 @@ def check(app) -> int:
     return sent
 
 
+def count_watches() -> int:
+    return db.session.scalar(db.select(db.func.count(Watch.id)))
+
+
 def refused(user, data, error=ValidationFailed) -> dict:
+    """The fields ``create_watch`` names as it refuses ``data``; no watch is stored."""
+    before = count_watches()
     with pytest.raises(error) as caught:
         watches.create_watch(user, data)
     db.session.rollback()
-    assert db.session.scalar(db.select(db.func.count(Watch.id))) == 0 or error is Conflict
+    assert count_watches() == before
     return caught.value.fields
 
 
@@ -84,7 +90,9 @@ def test_the_same_watch_twice_is_a_conflict(ctx):
     user = make_user()
     saved_search(user)
     refused(user, {"query": QUERY, "target": "result", "min_score": 0.7}, error=Conflict)
+    assert count_watches() == 1
     saved_search(user, field="new_energy")  # a narrower search is a different watch
+    assert count_watches() == 2
 
 
 def test_list_and_delete_own_watches_only(ctx):

@@ -133,10 +133,15 @@ def test_login_email_is_case_insensitive(client):
     ("//evil.com/demands/", "/me/"),
     ("https://evil.com", "/me/"),
     ("https://evil.com/me/", "/me/"),
+    ("///evil.com", "/me/"),  # urlsplit sees no host here, browsers do
+    ("////evil.com", "/me/"),  # Werkzeug folds it to "//evil.com" in Location
     ("/\\evil.com", "/me/"),
+    ("/\\/evil.com", "/me/"),
     ("javascript:alert(1)", "/me/"),
+    ("evil.com", "/me/"),
     ("/\t/evil.com", "/me/"),  # browsers drop the tab: "//evil.com"
     ("/\n/evil.com", "/me/"),  # and the newline (which a header cannot hold: it was a 500)
+    ("/\t//evil.com", "/me/"),
 ])
 def test_login_follows_next_only_for_same_site_paths(client, target, expected):
     user = make_user()

@@ -2,6 +2,7 @@
 import pytest
 
 from marketplace.services.activity import notify
+from marketplace.views.notifications import same_site_link
 from models import Notification, NotificationKind, Role, db
 
 from ..clients import isolated_client
@@ -128,3 +129,21 @@ def test_mark_all_read(client):
     assert client.post("/notifications/read-all", data={"csrf_token": token}).status_code == 302
     assert all(_is_read(n.id) for n in notes) and not _is_read(theirs.id)
     assert "badge-count" not in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("link", [
+    "/", "/notifications/?page=2", "/demands/?field=ai&q=a%2F%2Fb", "/pairings/7#thread", "/search/?q=a//b",
+])
+def test_same_site_link_keeps_paths_on_this_site(link):
+    assert same_site_link(link) == link
+
+
+@pytest.mark.parametrize("link", [
+    "", "evil.com", "demands/", "https://evil.com", "javascript:alert(1)", "mailto:a@evil.com",
+    "//evil.com", "///evil.com", "////evil.com", "/////evil.com/x",  # each is a host to a browser
+    "/\\evil.com", "/\\/evil.com", "\\\\evil.com",  # browsers read a backslash as a slash
+    "/\t/evil.com", "/\n/evil.com", "/\r\n/evil.com", "/\t//evil.com",  # dropped by browsers and urlsplit
+    "/demands/\x00", "/demands/\x1b[31m", "/demands/\x7f", "/notifications/\r\nSet-Cookie: x=1",
+])
+def test_same_site_link_refuses_hosts_schemes_backslashes_and_control_characters(link):
+    assert same_site_link(link) is None
