@@ -36,7 +36,7 @@ def bid_data(**overrides) -> dict:
                      "confidentiality": "各方对验证数据保密五年。"},
     }
     for key, value in overrides.items():
-        if key == "ip_terms":
+        if key == "ip_terms" and value is not None:
             data["ip_terms"] = data["ip_terms"] | value
         else:
             data[key] = value

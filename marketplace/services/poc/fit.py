@@ -17,6 +17,7 @@ from ..match_index import MatchIndex, doc_id
 from ..pagination import Page
 from .centers import running_engagements
 
+TERMS_FOR_FULL_FIT = 4
 WEIGHTS = {"field": 0.35, "services": 0.25, "text": 0.25, "region": 0.1, "capacity": 0.05}
 NEEDED_SERVICES = {
     ValidationNeed.TECHNICAL: (CenterService.TECHNICAL_VALIDATION,),
@@ -52,21 +53,22 @@ def profile_text(profile: CenterProfile, names: dict[str, str]) -> dict:
 
 
 def _text_relevance(index: MatchIndex | None, query: dict, request: ValidationRequest) -> tuple[float, list[str]]:
-    """The matcher's relevance of the pair's indexed texts (0–1) and the terms they share."""
+    """How much of the center's profile the pair's indexed texts speak of (0–1), and the terms they
+    share: the matcher's explanation of each listing for the profile, counted in distinct
+    meaningful shared terms (``TERMS_FOR_FULL_FIT`` of them is a full text fit). An absolute count,
+    so a request's fit does not change because other listings appear."""
     if index is None:
         return 0.0, []
     matcher = index.ready()
-    weights = matcher.effective_weights
-    scale = (weights["word"] + weights["char"]) or 1.0
-    best, terms = 0.0, []
+    terms: list[str] = []
     pairing = request.pairing
     for key in (doc_id(ListingKind.DEMAND, pairing.demand_id), doc_id(ListingKind.RESULT, pairing.result_id)):
-        if key not in matcher:
-            continue
-        match = matcher.explain(query, key)
-        best = max(best, min(1.0, (match.components.get("word", 0) + match.components.get("char", 0)) / scale))
-        terms += [t["term"] for t in (match.explanation or {}).get("terms", []) if len(t["term"]) > 1]
-    return best, list(dict.fromkeys(terms))[:5]
+        if key in matcher:
+            explanation = matcher.explain(query, key).explanation or {}
+            terms += [t["term"] for t in explanation.get("terms", [])
+                      if len(t["term"]) > 1 and not any(c.isdigit() for c in t["term"])]
+    shared = list(dict.fromkeys(terms))
+    return min(1.0, len(shared) / TERMS_FOR_FULL_FIT), shared[:5]
 
 
 def request_fit(profile: CenterProfile, request: ValidationRequest, index: MatchIndex | None,
