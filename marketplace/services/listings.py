@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from models import EventKind, Field, ListingKind, User, db, utcnow
 
 from .activity import record_event, record_listing_change
+from .compare_and_set import compare_and_set
 from .errors import Conflict, FieldErrors, NotFound, PermissionDenied
 
 TITLE_MAX = 120
@@ -222,12 +223,6 @@ class Lifecycle:
 
     def _compare_and_set(self, listing: Any, **values) -> None:
         """UPDATE the row only while it still has the status this request read (and lock it)."""
-        model = type(listing)
         db.session.flush()  # a new listing needs its row, an edit its fields, before the status moves
-        done = db.session.execute(
-            sa.update(model).where(model.id == listing.id, model.status == listing.status)
-            .values(**(values or {"status": listing.status})).execution_options(synchronize_session=False))
-        if done.rowcount != 1:
-            raise Conflict(f"这条{self.noun}的状态已被他人更改，请刷新页面后重试。")
-        if values:
-            db.session.refresh(listing)
+        compare_and_set(listing, f"这条{self.noun}的状态已被他人更改，请刷新页面后重试。",
+                        type(listing).status == listing.status, **(values or {"status": listing.status}))

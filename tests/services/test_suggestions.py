@@ -1,5 +1,4 @@
 """Explained suggestions, matcher search, pair scores, and the labelled seed pairs."""
-import pytest
 
 from marketplace.services import suggestions
 from marketplace.services.match_index import MatchIndex

@@ -18,6 +18,7 @@ from models import (
 )
 
 from ..activity import notify, record_event
+from ..compare_and_set import compare_and_set
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..passwords import verify_password
 from . import signing
@@ -108,13 +109,9 @@ def sign_agreement(actor: User, engagement_id: int, password: str, secret: str) 
 def _activate(engagement: Engagement) -> None:
     """All three signed: the engagement starts and every milestone gets its due date."""
     now = utcnow()
-    done = db.session.execute(
-        sa.update(Engagement).where(Engagement.id == engagement.id,
-                                    Engagement.status == EngagementStatus.AWAITING_SIGNATURES)
-        .values(status=EngagementStatus.ACTIVE, activated_at=now).execution_options(synchronize_session=False))
-    if done.rowcount != 1:
-        raise Conflict("验证项目状态已变化，请刷新页面。")
-    db.session.refresh(engagement)
+    compare_and_set(engagement, "验证项目状态已变化，请刷新页面。",
+                    Engagement.status == EngagementStatus.AWAITING_SIGNATURES,
+                    status=EngagementStatus.ACTIVE, activated_at=now)
     for milestone in engagement.milestones:
         milestone.due_on = now.date() + timedelta(weeks=milestone.due_week)
     pairing = engagement.pairing

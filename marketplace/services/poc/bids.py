@@ -16,6 +16,7 @@ from models import (
 )
 
 from ..activity import notify, record_event
+from ..compare_and_set import compare_and_set
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from .centers import get_center, profile_of, running_engagements
 from .parties import get_bid, get_request, pairing_members, pairing_party
@@ -117,13 +118,12 @@ def revise_bid(actor: User, bid_id: int, data: Mapping[str, Any], expected_revis
     except (TypeError, ValueError):
         raise ValidationFailed("请提交所修改的方案版本号。", {"revision": "应为整数。"}) from None
     cleaned = clean_terms(data, bid.request)
-    done = db.session.execute(sa.update(Bid).where(Bid.id == bid.id, Bid.revision == expected,
-                                                   Bid.status == BidStatus.SUBMITTED)
-                              .values(revision=Bid.revision + 1).execution_options(synchronize_session=False))
-    if done.rowcount != 1:
-        raise Conflict("方案已在别处修改过（版本已更新），请刷新页面后在最新版本上修改。",
-                       {"revision": f"当前版本不是 {expected}。"})
-    db.session.refresh(bid)
+    try:
+        compare_and_set(bid, "方案已在别处修改过（版本已更新），请刷新页面后在最新版本上修改。",
+                        Bid.revision == expected, Bid.status == BidStatus.SUBMITTED, revision=Bid.revision + 1)
+    except Conflict as stale:
+        stale.fields["revision"] = f"当前版本不是 {expected}。"
+        raise
     _apply(bid, cleaned)
     _snapshot(bid, actor)
     reset = _clear_choices(bid)
@@ -137,11 +137,7 @@ def withdraw_bid(actor: User, bid_id: int, today: date | None = None) -> Bid:
     """The center takes its bid back until the deadline."""
     bid = _own_live_bid(actor, bid_id)
     _open_for_bids(bid.request, today or date.today())
-    done = db.session.execute(sa.update(Bid).where(Bid.id == bid.id, Bid.status == BidStatus.SUBMITTED)
-                              .values(status=BidStatus.WITHDRAWN).execution_options(synchronize_session=False))
-    if done.rowcount != 1:
-        raise Conflict("方案状态已变化，请刷新页面。")
-    db.session.refresh(bid)
+    compare_and_set(bid, "方案状态已变化，请刷新页面。", Bid.status == BidStatus.SUBMITTED, status=BidStatus.WITHDRAWN)
     _clear_choices(bid)
     notify(pairing_members(bid.request.pairing), NotificationKind.BID_UPDATE,
            f"{bid.center.name} 撤回了验证方案。", request_link(bid.request))

@@ -15,6 +15,7 @@ from models import (
 )
 
 from ..activity import notify
+from ..compare_and_set import compare_and_set
 from ..errors import Conflict, FieldErrors, NotFound
 from ..listings import DB_INT_MAX
 from .parties import engagement_members, get_engagement, require_party
@@ -45,11 +46,7 @@ def _text(value, name: str, limit: int, required: bool) -> str:
 
 def _move(milestone: Milestone, expected: tuple[MilestoneStatus, ...], **values) -> None:
     """Compare-and-set the milestone's status (two answers at once: the second is a Conflict)."""
-    done = db.session.execute(sa.update(Milestone).where(Milestone.id == milestone.id, Milestone.status.in_(expected))
-                              .values(**values).execution_options(synchronize_session=False))
-    if done.rowcount != 1:
-        raise Conflict("里程碑状态已变化，请刷新页面。")
-    db.session.refresh(milestone)
+    compare_and_set(milestone, "里程碑状态已变化，请刷新页面。", Milestone.status.in_(expected), **values)
 
 
 def _link(engagement: Engagement) -> str:
@@ -120,13 +117,8 @@ def mark_paid(actor: User, engagement_id: int, milestone_id: int) -> Milestone:
     """The paying party records that a due payment was made."""
     engagement, milestone = _milestone(actor, engagement_id, milestone_id)
     require_party(actor, engagement, payer(engagement), doing="登记付款")
-    done = db.session.execute(sa.update(Milestone).where(Milestone.id == milestone.id,
-                                                         Milestone.payment_status == PaymentStatus.DUE)
-                              .values(payment_status=PaymentStatus.PAID, paid_at=utcnow())
-                              .execution_options(synchronize_session=False))
-    if done.rowcount != 1:
-        raise Conflict("这笔款项当前不是“应付”状态。")
-    db.session.refresh(milestone)
+    compare_and_set(milestone, "这笔款项当前不是“应付”状态。", Milestone.payment_status == PaymentStatus.DUE,
+                    payment_status=PaymentStatus.PAID, paid_at=utcnow())
     notify(engagement_members(engagement), NotificationKind.ENGAGEMENT_UPDATE,
            f"里程碑“{milestone.title}”的款项 {milestone.payment:,.2f} 万元已登记为已付。", _link(engagement))
     return milestone

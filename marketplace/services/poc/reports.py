@@ -16,6 +16,7 @@ from models import (
 
 from .. import demands, results
 from ..activity import notify, record_event
+from ..compare_and_set import compare_and_set
 from ..errors import Conflict, FieldErrors, NotFound
 from ..listings import clean_choice, clean_text, clean_trl
 from .parties import engagement_members, get_engagement, require_party
@@ -45,12 +46,7 @@ def _clean(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _set_status(engagement: Engagement, expected: EngagementStatus, status: EngagementStatus, **values) -> None:
-    done = db.session.execute(sa.update(Engagement).where(Engagement.id == engagement.id,
-                                                          Engagement.status == expected)
-                              .values(status=status, **values).execution_options(synchronize_session=False))
-    if done.rowcount != 1:
-        raise Conflict("验证项目状态已变化，请刷新页面。")
-    db.session.refresh(engagement)
+    compare_and_set(engagement, "验证项目状态已变化，请刷新页面。", Engagement.status == expected, status=status, **values)
 
 
 def file_report(actor: User, engagement_id: int, data: Mapping[str, Any]) -> ValidationReport:
@@ -96,12 +92,8 @@ def accept_report(actor: User, engagement_id: int) -> tuple[Engagement, Validati
     """One party accepts; the second acceptance completes the engagement."""
     engagement, report, party = _submitted_report(actor, engagement_id, "确认")
     column = ACCEPTED_BY[party]
-    done = db.session.execute(sa.update(ValidationReport).where(
-        ValidationReport.id == report.id, ValidationReport.status == ReportStatus.SUBMITTED, column.is_(None))
-        .values({column.key: actor.id}).execution_options(synchronize_session=False))
-    if done.rowcount != 1:
-        raise Conflict(f"{party.label}已确认过这份报告。")
-    db.session.refresh(report)
+    compare_and_set(report, f"{party.label}已确认过这份报告。", ValidationReport.status == ReportStatus.SUBMITTED,
+                    column.is_(None), **{column.key: actor.id})
     if report.enterprise_accepted_by_id and report.institution_accepted_by_id:
         _complete(engagement, report)
     return engagement, report

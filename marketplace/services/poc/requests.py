@@ -16,6 +16,7 @@ from models import (
 )
 
 from ..activity import notify, record_event
+from ..compare_and_set import compare_and_set
 from ..errors import Conflict, FieldErrors, PermissionDenied
 from ..listings import clean_choice, clean_date, clean_number, clean_text
 from ..match_index import MatchIndex
@@ -109,13 +110,8 @@ def cancel_request(actor: User, request_id: int) -> ValidationRequest:
     request = get_request(actor, request_id)
     if pairing_party(actor, request.pairing) is None:
         raise PermissionDenied("只有对接双方可以取消验证请求。")
-    done = db.session.execute(
-        sa.update(ValidationRequest).where(ValidationRequest.id == request.id,
-                                           ValidationRequest.status == RequestStatus.OPEN)
-        .values(status=RequestStatus.CANCELLED, closed_at=utcnow()).execution_options(synchronize_session=False))
-    if done.rowcount != 1:
-        raise Conflict(f"验证请求当前为“{request.status.label}”，不能取消。")
-    db.session.refresh(request)
+    compare_and_set(request, f"验证请求当前为“{request.status.label}”，不能取消。",
+                    ValidationRequest.status == RequestStatus.OPEN, status=RequestStatus.CANCELLED, closed_at=utcnow())
     for bid in db.session.scalars(sa.select(Bid).where(Bid.request_id == request.id,
                                                        Bid.status == BidStatus.SUBMITTED)).unique():
         bid.status = BidStatus.REJECTED

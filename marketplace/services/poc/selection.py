@@ -18,6 +18,7 @@ from models import (
 )
 
 from ..activity import notify, organization_members, record_event
+from ..compare_and_set import compare_and_set
 from ..errors import Conflict, PermissionDenied
 from .agreements import freeze
 from .fit import center_members
@@ -62,13 +63,7 @@ def accept_bid(actor: User, bid_id: int) -> Acceptance:
         raise Conflict(f"方案当前为“{bid.status.label}”，不能选定。")
     if getattr(request, CHOICE[party].key) == bid.id:
         raise Conflict(f"{party.label}已选定这份方案，正在等待另一方确认。")
-    done = db.session.execute(
-        sa.update(ValidationRequest).where(ValidationRequest.id == request.id,
-                                           ValidationRequest.status == RequestStatus.OPEN)
-        .values({CHOICE[party].key: bid.id}).execution_options(synchronize_session=False))
-    if done.rowcount != 1:
-        raise Conflict(TAKEN)
-    db.session.refresh(request)
+    compare_and_set(request, TAKEN, ValidationRequest.status == RequestStatus.OPEN, **{CHOICE[party].key: bid.id})
     other = Party.INSTITUTION if party is Party.ENTERPRISE else Party.ENTERPRISE
     if getattr(request, CHOICE[other].key) != bid.id:
         notify(organization_members(_side_org(request, other)), NotificationKind.BID_UPDATE,
@@ -84,12 +79,8 @@ def _side_org(request: ValidationRequest, party: Party) -> int:
 
 def _engage(request: ValidationRequest, bid: Bid) -> Engagement:
     """Both parties chose ``bid``: engagement, agreement, rejections — in this one transaction."""
-    done = db.session.execute(
-        sa.update(ValidationRequest).where(ValidationRequest.id == request.id,
-                                           ValidationRequest.status == RequestStatus.OPEN)
-        .values(status=RequestStatus.ENGAGED, closed_at=utcnow()).execution_options(synchronize_session=False))
-    if done.rowcount != 1:
-        raise Conflict(TAKEN)
+    compare_and_set(request, TAKEN, ValidationRequest.status == RequestStatus.OPEN,
+                    status=RequestStatus.ENGAGED, closed_at=utcnow())
     pairing = request.pairing
     engagement = Engagement(pairing_id=pairing.id, request_id=request.id, bid_id=bid.id, center_id=bid.center_id,
                             enterprise_id=pairing.demand.organization_id,

@@ -1,0 +1,21 @@
+"""The one way a row changes state when two requests may race: an UPDATE that names the state it
+expects (``UPDATE … WHERE id = :id AND status = :expected``). Exactly one of two concurrent
+requests changes the row; the other changes nothing and gets a Conflict (409), never a 500."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from models import db
+
+from .errors import Conflict
+
+
+def compare_and_set(row, message: str, *expected, **values) -> None:
+    """Apply ``values`` to ``row`` only while ``expected`` (SQL conditions) still hold, then
+    re-read it; Conflict(``message``) when another request changed it first."""
+    model = type(row)
+    done = db.session.execute(sa.update(model).where(model.id == row.id, *expected).values(**values)
+                              .execution_options(synchronize_session=False))
+    if done.rowcount != 1:
+        raise Conflict(message)
+    db.session.refresh(row)
