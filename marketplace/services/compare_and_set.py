@@ -10,12 +10,12 @@ from models import db
 from .errors import Conflict
 
 
-def compare_and_set(row, message: str, *expected, **values) -> None:
+def compare_and_set(row, conflict: str, *expected, **values) -> None:
     """Apply ``values`` to ``row`` only while ``expected`` (SQL conditions) still hold, then
-    re-read it; Conflict(``message``) when another request changed it first."""
+    re-read it; Conflict(``conflict``) when another request changed it first."""
     model = type(row)
     done = db.session.execute(sa.update(model).where(model.id == row.id, *expected).values(**values)
                               .execution_options(synchronize_session=False))
     if done.rowcount != 1:
-        raise Conflict(message)
+        raise Conflict(conflict)
     db.session.refresh(row)

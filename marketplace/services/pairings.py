@@ -17,6 +17,7 @@ from models import (
 )
 
 from .activity import notify, organization_members, record_event
+from .compare_and_set import compare_and_set
 from .demands import get_demand
 from .errors import Conflict, FieldErrors, NotFound, PermissionDenied, ValidationFailed
 from .results import get_result
@@ -175,12 +176,8 @@ def move(pairing: Pairing, status: PairingStatus, **values) -> None:
     if status not in TRANSITIONS[pairing.status]:
         raise Conflict(f"对接状态为“{pairing.status.label}”，不能变为“{status.label}”。",
                        {"status": f"不允许的状态变化：{pairing.status.value} → {status.value}。"})
-    done = db.session.execute(
-        sa.update(Pairing).where(Pairing.id == pairing.id, Pairing.status == pairing.status)
-        .values(status=status, **values).execution_options(synchronize_session="fetch"))
-    if done.rowcount != 1:
-        raise Conflict("对接状态已被他人更新，请刷新页面。")
-    db.session.refresh(pairing)
+    compare_and_set(pairing, "对接状态已被他人更新，请刷新页面。", Pairing.status == pairing.status,
+                    status=status, **values)
 
 
 def _check_response(actor: User, pairing: Pairing, now: datetime) -> None:
