@@ -1,4 +1,5 @@
-"""Command line: ``flask --app wsgi seed``, ``create-admin`` (``db upgrade`` comes from Flask-Migrate)."""
+"""Command line: ``flask --app wsgi seed``, ``create-admin``, ``match``, ``alerts``, ``pairings``,
+``agreements verify``, ``engagements sweep`` (``db upgrade`` comes from Flask-Migrate)."""
 from __future__ import annotations
 
 import click
@@ -14,6 +15,8 @@ def init_app(app) -> None:
     app.cli.add_command(match)
     app.cli.add_command(alerts)
     app.cli.add_command(pairings)
+    app.cli.add_command(agreements)
+    app.cli.add_command(engagements)
 
 
 @click.command("seed")
@@ -142,3 +145,43 @@ def sweep() -> None:
     db.session.commit()
     click.echo(f"Pairings swept: {report.expired} expired, {report.flagged} flagged overdue; "
                f"{purged} expired idempotency keys dropped.")
+
+
+@click.group("agreements")
+def agreements() -> None:
+    """The chained, signed PoC agreements (协议存证)."""
+
+
+@agreements.command("verify")
+def verify_agreements() -> None:
+    """Recompute every agreement's hash, chain link and signatures; print one line per agreement
+    and each problem found; exit non-zero when anything was edited, deleted or reordered."""
+    from .services.poc.agreements import verify_chain
+
+    checks = verify_chain()
+    for check in checks:
+        click.echo(f"Agreement #{check.sequence} (id {check.agreement_id}): "
+                   f"{'valid' if check.valid else 'INVALID'}  hash {check.hash[:16]}…")
+        for problem in check.problems:
+            click.echo(f"  - {problem}")
+    broken = sum(not check.valid for check in checks)
+    if broken:
+        raise click.ClickException(f"{broken} of {len(checks)} agreement(s) failed verification.")
+    click.echo(f"{len(checks)} agreement(s) verified: the chain is intact." if checks else "No agreements yet.")
+
+
+@click.group("engagements")
+def engagements() -> None:
+    """PoC engagements (验证项目): housekeeping."""
+
+
+@engagements.command("sweep")
+def sweep_engagements() -> None:
+    """Flag milestones past their due date and not delivered; the three parties are told once
+    (safe to run from cron at any frequency)."""
+    from models import utcnow
+    from .services.poc.milestones import flag_overdue
+
+    flagged = flag_overdue(utcnow())
+    db.session.commit()
+    click.echo(f"Engagements swept: {len(flagged)} overdue milestone(s) flagged.")
