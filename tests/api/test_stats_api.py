@@ -46,7 +46,7 @@ def test_poc_figures_from_the_services(client):
     open_world = make_world()
     make_bid(make_center(), open_world)
     make_bid(make_center(), open_world)
-    engaged, center = engage(make_world())
+    engaged, _ = engage(make_world())
     body = client.get("/api/v1/stats").get_json()
     assert (body["validation_requests"], body["bids"], body["deal_amount"]) == (3, 4, 90.0)
     assert body["engagements"] == {"awaiting_signatures": 1, "active": 0, "completed": 1}

@@ -153,7 +153,7 @@ def test_the_funnel_counts_distinct_published_demands(ctx):
 
 
 def test_editing_rows_does_not_change_the_figures(ctx):
-    world, engagement = completed_world()
+    _, engagement = completed_world()
     open_world = make_world()
     waiting = make_bid(make_center(), open_world)
     before = stats.funnel()
@@ -183,7 +183,7 @@ def test_the_figures_are_the_events(ctx):
 
 
 def test_by_month_counts_each_step_in_its_month(ctx):
-    world, engagement = completed_world()
+    completed_world()
     old = db.session.scalar(sa.select(Event).where(Event.kind == EventKind.BID_SUBMITTED))
     old.created_at = utcnow() - timedelta(days=400)  # older than a year: in the totals only
     db.session.commit()

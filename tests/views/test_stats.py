@@ -39,7 +39,7 @@ def funnel_rows(html: str) -> list[str]:
     """The funnel table's rows as text: step, demands, share, from the previous step."""
     table = html[html.index('class="table funnel-steps"'):]
     table = table[:table.index("</table>")]
-    return [re.sub(r"<[^>]+>", " ", row).split() for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)[1:]]
+    return [re.sub(r"<[^>]+>", " ", row).split() for row in re.findall(r"<tr>(.*?)</tr>", table, re.DOTALL)[1:]]
 
 
 def test_page_shows_the_poc_figures_and_the_funnel(client):
