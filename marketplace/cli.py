@@ -26,6 +26,8 @@ def init_app(app) -> None:
 @click.option("--if-empty", is_flag=True, help="Only seed a database that has no accounts yet.")
 def seed(password: str | None, synthetic: int, if_empty: bool) -> None:
     """Load the demo data idempotently through the services and print the demo accounts."""
+    from flask import current_app
+
     from seeds.loader import database_is_empty, load_demo
     from seeds.synthetic import load_synthetic
 
@@ -33,7 +35,8 @@ def seed(password: str | None, synthetic: int, if_empty: bool) -> None:
         click.echo("Database already has accounts; demo data not loaded (run `flask seed` to top it up).")
         return
     try:
-        report = load_demo(password)
+        report = load_demo(password, index=current_app.extensions["match_index"],
+                           secret=current_app.config["AGREEMENT_SECRET"])
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
