@@ -1,4 +1,5 @@
-"""Command line: ``flask --app wsgi seed``, ``create-admin`` (``db upgrade`` comes from Flask-Migrate)."""
+"""Command line: ``flask --app wsgi seed``, ``create-admin``, ``match``, ``alerts``, ``pairings``,
+``agreements verify``, ``engagements sweep`` (``db upgrade`` comes from Flask-Migrate)."""
 from __future__ import annotations
 
 import click
@@ -14,6 +15,8 @@ def init_app(app) -> None:
     app.cli.add_command(match)
     app.cli.add_command(alerts)
     app.cli.add_command(pairings)
+    app.cli.add_command(agreements)
+    app.cli.add_command(engagements)
 
 
 @click.command("seed")
@@ -23,6 +26,8 @@ def init_app(app) -> None:
 @click.option("--if-empty", is_flag=True, help="Only seed a database that has no accounts yet.")
 def seed(password: str | None, synthetic: int, if_empty: bool) -> None:
     """Load the demo data idempotently through the services and print the demo accounts."""
+    from flask import current_app
+
     from seeds.loader import database_is_empty, load_demo
     from seeds.synthetic import load_synthetic
 
@@ -30,7 +35,8 @@ def seed(password: str | None, synthetic: int, if_empty: bool) -> None:
         click.echo("Database already has accounts; demo data not loaded (run `flask seed` to top it up).")
         return
     try:
-        report = load_demo(password)
+        report = load_demo(password, index=current_app.extensions["match_index"],
+                           secret=current_app.config["AGREEMENT_SECRET"])
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
@@ -142,3 +148,43 @@ def sweep() -> None:
     db.session.commit()
     click.echo(f"Pairings swept: {report.expired} expired, {report.flagged} flagged overdue; "
                f"{purged} expired idempotency keys dropped.")
+
+
+@click.group("agreements")
+def agreements() -> None:
+    """The chained, signed PoC agreements (协议存证)."""
+
+
+@agreements.command("verify")
+def verify_agreements() -> None:
+    """Recompute every agreement's hash, chain link and signatures; print one line per agreement
+    and each problem found; exit non-zero when anything was edited, deleted or reordered."""
+    from .services.poc.agreements import verify_chain
+
+    checks = verify_chain()
+    for check in checks:
+        click.echo(f"Agreement #{check.sequence} (id {check.agreement_id}): "
+                   f"{'valid' if check.valid else 'INVALID'}  hash {check.hash[:16]}…")
+        for problem in check.problems:
+            click.echo(f"  - {problem}")
+    broken = sum(not check.valid for check in checks)
+    if broken:
+        raise click.ClickException(f"{broken} of {len(checks)} agreement(s) failed verification.")
+    click.echo(f"{len(checks)} agreement(s) verified: the chain is intact." if checks else "No agreements yet.")
+
+
+@click.group("engagements")
+def engagements() -> None:
+    """PoC engagements (验证项目): housekeeping."""
+
+
+@engagements.command("sweep")
+def sweep_engagements() -> None:
+    """Flag milestones past their due date and not delivered; the three parties are told once
+    (safe to run from cron at any frequency)."""
+    from models import utcnow
+    from .services.poc.milestones import flag_overdue
+
+    flagged = flag_overdue(utcnow())
+    db.session.commit()
+    click.echo(f"Engagements swept: {len(flagged)} overdue milestone(s) flagged.")

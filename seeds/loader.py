@@ -1,4 +1,5 @@
-"""Load the demo data through the services, idempotently (a second run adds nothing)."""
+"""Load the demo data through the services, idempotently (a second run adds nothing): accounts,
+listings, and the proof-of-concept story (seeds/poc.py)."""
 from __future__ import annotations
 
 import json
@@ -17,6 +18,8 @@ DEMO_DOMAIN = "demo.innobridge.cn"
 ROLE_OF_KIND = {OrgKind.ENTERPRISE: Role.ENTERPRISE, OrgKind.UNIVERSITY: Role.RESEARCHER,
                 OrgKind.INSTITUTE: Role.RESEARCHER, OrgKind.CENTER: Role.CENTER}
 DEMO_ACCOUNTS = {OrgKind.ENTERPRISE: "enterprise", OrgKind.UNIVERSITY: "researcher", OrgKind.CENTER: "center"}
+COUNTED = ("organizations", "users", "demands", "results", "center profiles", "pairings", "validation requests",
+           "bids", "engagements")
 
 
 @dataclass
@@ -24,13 +27,14 @@ class SeedReport:
     """What one run created, and the demo accounts' password when this run set it."""
 
     password: str | None
-    created: dict[str, int] = field(default_factory=lambda: {"organizations": 0, "users": 0, "demands": 0, "results": 0})
+    created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTED, 0))
     accounts: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # steps of the story that had to wait
 
     def describe(self) -> str:
         """Human-readable summary for the command line."""
         counts = ", ".join(f"{n} {kind}" for kind, n in self.created.items())
-        lines = [f"Demo data loaded: {counts} created."]
+        lines = [f"Demo data loaded: {counts} created."] + [f"Note: {note}" for note in self.notes]
         if self.accounts:
             lines.append("Demo accounts:" if self.password else "Demo accounts (already existed; password unchanged):")
             lines += [f"  {role:<11} {email}" for role, email in self.accounts]
@@ -49,8 +53,14 @@ def database_is_empty() -> bool:
     return db.session.scalar(sa.select(sa.func.count(User.id))) == 0
 
 
-def load_demo(password: str | None = None, today: date | None = None) -> SeedReport:
-    """Organizations, accounts, demands and results of seeds/data; skips what exists."""
+def load_demo(password: str | None = None, today: date | None = None, index=None, secret: str | None = None) -> SeedReport:
+    """Organizations, accounts, demands and results of seeds/data, then the PoC story (signed with
+    ``secret``, the app's AGREEMENT_SECRET by default; pairings scored by ``index``, the app's
+    match index by default); skips what exists."""
+    from flask import current_app
+
+    from .poc import load_poc
+
     admin_email = f"admin@{DEMO_DOMAIN}"
     fresh = _user(admin_email) is None
     report = SeedReport(password=(password or secrets.token_urlsafe(9)) if fresh else password)
@@ -59,9 +69,11 @@ def load_demo(password: str | None = None, today: date | None = None) -> SeedRep
     users = _load_organizations(admin, report)
     today = today or date.today()
     for item in read("demands.json"):
-        _load_listing(Demand, item, users, report, lambda u, d: demands.create_demand(u, d), today)
+        load_listing(Demand, item, users, report, lambda u, d: demands.create_demand(u, d), today)
     for item in read("results.json"):
-        _load_listing(Result, item, users, report, lambda u, d: results.create_result(u, d), today)
+        load_listing(Result, item, users, report, lambda u, d: results.create_result(u, d), today)
+    load_poc(users, report, report.password, secret or current_app.config["AGREEMENT_SECRET"],
+             index or current_app.extensions["match_index"], today)
     if not fresh:
         report.password = None
     return report
@@ -106,7 +118,8 @@ def _load_organizations(admin: User, report: SeedReport) -> dict[str, User]:
     return users
 
 
-def _load_listing(model, item: dict, users: dict[str, User], report: SeedReport, create, today: date) -> None:
+def load_listing(model, item: dict, users: dict[str, User], report: SeedReport, create, today: date) -> None:
+    """Create one listing of a data file through its service, unless its owner already has it."""
     owner = users[item["org"]]
     exists = db.session.scalar(sa.select(model.id).where(
         model.organization_id == owner.organization_id, model.title == item["title"]))

@@ -75,5 +75,6 @@ def delete_watch(watch_id: int):
 
 @api_bp.get("/stats")
 def stats_json():
-    """The funnel from recorded events (public): totals, connection rate, by_field, by_month."""
+    """The funnel from recorded events (public): listings, pairings, the PoC stage (requests, bids,
+    engagements by status, completed validations by verdict, deal amount), by_field, by_month."""
     return stats.funnel()

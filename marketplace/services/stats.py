@@ -1,5 +1,6 @@
 """The honest funnel: every figure is counted from recorded events (``Event`` rows), never from
-the current state of listings or pairings, so nothing can be inflated by editing rows.
+the current state of listings, pairings, requests, bids or engagements, so nothing can be
+inflated by editing rows. The proof-of-concept figures are folded in ``stats_poc``.
 
 对接率 (connection rate) = demands with at least one connected pairing ÷ demands published."""
 from __future__ import annotations
@@ -9,6 +10,8 @@ from datetime import datetime
 import sqlalchemy as sa
 
 from models import Event, EventKind, Field, db, utcnow
+
+from .stats_poc import PocFigures, empty_figures, empty_month, funnel_steps, poc_figures
 
 MONTHS = 12
 PAIRING_FIGURES = {  # API name → event kind; each counts distinct pairings
@@ -61,10 +64,9 @@ def _totals() -> dict:
     return figures
 
 
-def _by_field() -> list[dict]:
+def _by_field(fields, poc: PocFigures) -> list[dict]:
     """The same figures per field; pairing events without a field take their demand's."""
     rows: dict[str, dict] = {}
-    fields = _listing_fields()
     result_fields = _listing_fields(EventKind.RESULT_PUBLISHED, Event.result_id)
     for name, subquery in (("demands", fields), ("results", result_fields)):
         for code, count in db.session.execute(
@@ -79,6 +81,8 @@ def _by_field() -> list[dict]:
         rows.setdefault(code, _empty())[kinds[kind]] = count
     for code, count in db.session.execute(_connected_demands(by_field=True)):
         rows.setdefault(code, _empty())["connected_demands"] = count
+    for code in rows.keys() | poc.by_field.keys():
+        rows.setdefault(code, _empty()).update(poc.by_field.get(code) or empty_figures())
     names = dict(db.session.execute(sa.select(Field.code, Field.name_zh)).all())
     order = {code: i for i, code in enumerate(db.session.scalars(sa.select(Field.code).order_by(Field.sort_order)))}
     return [{"field": code, "name": names.get(code, code or "未分类"), **figures,
@@ -95,36 +99,40 @@ def _month_starts(now: datetime) -> list[tuple[int, int]]:
     return months[::-1]
 
 
-def _by_month(now: datetime) -> list[dict]:
-    """Per calendar month (UTC) of the last year: publications and pairing steps that month."""
+def _by_month(now: datetime, poc: PocFigures) -> list[dict]:
+    """Per calendar month (UTC) of the last year: publications, pairing and PoC steps that month."""
     months = _month_starts(now)
     start = datetime(*months[0], 1)
     subject = sa.case((Event.kind == EventKind.DEMAND_PUBLISHED, Event.demand_id),
                       (Event.kind == EventKind.RESULT_PUBLISHED, Event.result_id), else_=Event.pairing_id)
     year, month = sa.extract("year", Event.created_at), sa.extract("month", Event.created_at)
-    rows = db.session.execute(
-        sa.select(Event.kind, year, month, sa.func.count(sa.distinct(subject)))
-        .where(Event.created_at >= start).group_by(Event.kind, year, month)).all()
     names = {kind: name for name, (kind, _) in LISTING_FIGURES.items()}
     names.update({kind: name for name, kind in PAIRING_FIGURES.items()})
+    rows = db.session.execute(
+        sa.select(Event.kind, year, month, sa.func.count(sa.distinct(subject)))
+        .where(Event.created_at >= start, Event.kind.in_(list(names))).group_by(Event.kind, year, month)).all()
     table = {ym: dict.fromkeys([*LISTING_FIGURES, *PAIRING_FIGURES], 0) for ym in months}
     for kind, y, m, count in rows:
         if (int(y), int(m)) in table:
             table[(int(y), int(m))][names[kind]] = count
-    return [{"month": f"{y:04d}-{m:02d}", **figures} for (y, m), figures in table.items()]
+    return [{"month": f"{y:04d}-{m:02d}", **figures, **poc.by_month.get((y, m), empty_month())}
+            for (y, m), figures in table.items()]
 
 
 def funnel(now: datetime | None = None) -> dict:
-    """Every figure of the statistics page and ``GET /api/v1/stats``.
-
-    ``bids``, ``engagements`` and ``deal_amount`` belong to the PoC stage (validation requests,
-    bids, engagements), which is not open yet: they are reported as zero/empty, not estimated."""
+    """Every figure of the statistics page and ``GET /api/v1/stats``: listings and pairings, the
+    proof-of-concept stage (validation requests, bids, engagements by status, completed
+    validations by verdict, deal amount), the funnel from publication to validation; per field
+    and per month."""
     totals = _totals()
+    fields = _listing_fields()
+    poc = poc_figures(fields)
     return {
         **{name: totals[name] for name in (*LISTING_FIGURES, *PAIRING_FIGURES)},
         "connected_demands": totals["connected_demands"],
         "connection_rate": _rate(totals["connected_demands"], totals["demands"]),
-        "bids": 0, "engagements": {}, "deal_amount": 0, "poc_open": False,
-        "by_field": _by_field(),
-        "by_month": _by_month(now or utcnow()),
+        **poc.totals, "poc_open": True,
+        "funnel": funnel_steps(totals["demands"]),
+        "by_field": _by_field(fields, poc),
+        "by_month": _by_month(now or utcnow(), poc),
     }

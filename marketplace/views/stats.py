@@ -10,7 +10,9 @@ bp = Blueprint("stats", __name__, url_prefix="/stats")
 
 @bp.get("/")
 def index():
-    """Demands and results published, pairings and their outcomes, connection rate; per field and month."""
+    """Listings, pairings and the PoC stage, the funnel from publication to validation; per field and month."""
     figures = stats.funnel()
     peak = max([1, *(max(m["demands"], m["results"], m["pairings"]) for m in figures["by_month"])])
-    return render_template("stats/index.html", figures=figures, peak=peak)
+    poc_fields = [row for row in figures["by_field"]
+                  if row["validation_requests"] or row["bids"] or any(row["engagements"].values())]
+    return render_template("stats/index.html", figures=figures, peak=peak, poc_fields=poc_fields)

@@ -35,7 +35,8 @@ def test_empty_platform_has_zeroes_and_no_division_by_zero(ctx):
     assert figures["demands"] == figures["pairings"] == 0
     assert figures["connection_rate"] == 0.0
     assert figures["by_field"] == [] and len(figures["by_month"]) == 12
-    assert (figures["bids"], figures["engagements"], figures["deal_amount"]) == (0, {}, 0)
+    assert (figures["bids"], figures["deal_amount"]) == (0, 0)
+    assert figures["engagements"] == {"awaiting_signatures": 0, "active": 0, "completed": 0}
 
 
 def test_publications_are_counted_once_per_listing(ctx):
