@@ -165,14 +165,16 @@ def flag_overdue(now: datetime | None = None) -> list[Milestone]:
         .where(Engagement.status == EngagementStatus.ACTIVE, Milestone.due_on < now.date(),
                Milestone.status.in_([MilestoneStatus.PENDING, MilestoneStatus.REJECTED]),
                Milestone.overdue_notified_at.is_(None)).order_by(Milestone.id).limit(500)).unique())
+    flagged = []
     for milestone in found:
         done = db.session.execute(sa.update(Milestone).where(Milestone.id == milestone.id,
                                                              Milestone.overdue_notified_at.is_(None))
                                   .values(overdue_notified_at=now).execution_options(synchronize_session=False))
         if done.rowcount != 1:  # another worker's sweep flagged it meanwhile
             continue
+        flagged.append(milestone)
         engagement = milestone.engagement
         notify(engagement_members(engagement), NotificationKind.MILESTONE_OVERDUE,
                f"里程碑“{milestone.title}”已于 {milestone.due_on:%Y-%m-%d} 到期尚未交付：{engagement.pairing.result.title}。",
                _link(engagement))
-    return found
+    return flagged
