@@ -67,7 +67,8 @@ def test_both_parties_accept_and_the_engagement_completes_with_its_deal_amount(c
     db.session.rollback()
     done = db.session.get(Engagement, engagement.id)
     assert done.status is EngagementStatus.COMPLETED and done.deal_amount == 90
-    assert world.pairing.demand.status is DemandStatus.FULFILLED and world.pairing.result.status is ResultStatus.VALIDATED
+    assert world.pairing.demand.status is DemandStatus.FULFILLED
+    assert world.pairing.result.status is ResultStatus.VALIDATED
     final = text(enterprise.get(f"/engagements/{engagement.id}"))
     assert "概念验证已完成" in final and "成交金额 90 万元" in final and "确认验证报告" not in final
 

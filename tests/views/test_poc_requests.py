@@ -145,5 +145,6 @@ def test_centers_see_open_requests_ranked_by_fit_with_reasons(ctx):
     page = browser(ctx, center).get("/validation/requests")
     body = text(page)
     assert page.status_code == 200 and "覆盖领域：新能源" in body and "本中心已投标" in body
-    assert body.index(f"/validation/requests/{fitting.request.id}") < body.index(f"/validation/requests/{other.request.id}")
+    best, worse = f"/validation/requests/{fitting.request.id}", f"/validation/requests/{other.request.id}"
+    assert body.index(best) < body.index(worse)
     assert browser(ctx, fitting.enterprise).get("/validation/requests").status_code == 403
