@@ -11,6 +11,7 @@ from ..security import actor, start_session
 from ..extensions import match_index
 from ..ratelimits import password_change_limit
 from ..services import accounts, browse, suggestions
+from ..services.poc.workspace import center_workspace, party_workspace
 from ..services.errors import ValidationFailed
 from . import page_args
 
@@ -20,13 +21,17 @@ bp = Blueprint("account", __name__, url_prefix="/me")
 @bp.get("/")
 @login_required
 def workspace():
-    """My listings (enterprise: demands, researcher: results), each with its best suggestions."""
+    """My listings (enterprise: demands, researcher: results), each with its best suggestions, and
+    the proof-of-concept stage: a center's fitting requests, bids and engagements; the parties'
+    engagements and the connected pairings awaiting a validation request."""
     user = actor()
     page, per_page = page_args(request.args)
     demands = browse.my_demands(user, page, per_page) if user.role is Role.ENTERPRISE else None
     results = browse.my_results(user, page, per_page) if user.role is Role.RESEARCHER else None
     own = (demands or results).items if (demands or results) else []
-    return render_template("account/workspace.html", demands=demands, results=results,
+    center = center_workspace(user, match_index()) if user.role is Role.CENTER else None
+    poc = party_workspace(user) if user.role in (Role.ENTERPRISE, Role.RESEARCHER) else None
+    return render_template("account/workspace.html", demands=demands, results=results, center=center, poc=poc,
                            suggested=suggestions.for_listings(match_index(), own, user))
 
 

@@ -12,6 +12,7 @@ from ..ratelimits import message_limit, proposal_limit
 from ..security import actor, role_required
 from ..services import confidentiality, pairing_messages, pairing_views, pairings
 from ..services.errors import Conflict, ValidationFailed
+from ..services.poc.engagements import validation_state
 from . import claim_submission, page_args, remember_submission, run_action
 
 bp = Blueprint("pairings", __name__)
@@ -87,7 +88,8 @@ def detail(pairing_id: int):
     thread = pairing_messages.list_messages(viewer, pairing_id, page, per_page)
     return render_template("pairings/detail.html", shown=shown, pairing=shown.pairing, thread=thread,
                            decline_form=DeclineForm(), message_form=MessageForm(), action_form=ActionForm(),
-                           expires_at=pairings.expires_at(shown.pairing))
+                           expires_at=pairings.expires_at(shown.pairing),
+                           validation=validation_state(viewer, shown.pairing))
 
 
 @bp.post("/pairings/<int:pairing_id>/accept")
