@@ -34,6 +34,13 @@ class StoredFile:
     size: int
 
 
+def readable_size(size: int) -> str:
+    """10 MB, 512 KB, 300 字节."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.3g} MB"
+    return f"{size / 1024:.3g} KB" if size >= 1024 else f"{size} 字节"
+
+
 class UploadStore:
     """A folder outside the web root holding uploaded files under server-made names."""
 
@@ -49,7 +56,7 @@ class UploadStore:
         content_type, signatures = ALLOWED[suffix]
         data = stream.read(self.max_bytes + 1)
         if len(data) > self.max_bytes:
-            raise ValidationFailed("文件过大。", {field: f"文件不能超过 {self.max_bytes // (1024 * 1024)} MB。"})
+            raise ValidationFailed("文件过大。", {field: f"文件不能超过 {readable_size(self.max_bytes)}。"})
         if not data:
             raise ValidationFailed("文件是空的。", {field: "文件是空的。"})
         if not data.startswith(signatures):

@@ -115,7 +115,7 @@ def test_milestones_wait_for_the_signatures(ctx, tmp_path):
 
 
 @pytest.mark.parametrize("data, name, problem", [
-    (PDF + b"x" * 2000, "big.pdf", "不能超过"),
+    (PDF + b"x" * 2000, "big.pdf", "不能超过 1 KB"),
     (b"MZ\x90\x00", "tool.exe", "只接受"),
     (b"<html><script>alert(1)</script>", "page.html", "只接受"),
     (b"<html>", "fake.pdf", "不是 .pdf"),
