@@ -1,6 +1,8 @@
 """The served OpenAPI 3 description of what the API offers so far."""
 from __future__ import annotations
 
+import copy
+
 from models import CooperationMode, Maturity, OrgKind, PatentStatus, Role, TransferMode, Visibility
 from . import api_bp
 
@@ -120,7 +122,9 @@ _IDEMPOTENCY_KEY = {
 
 
 def _with_idempotency_keys(spec: dict) -> dict:
-    """Every authenticated create (POST answering 201) takes an Idempotency-Key header."""
+    """Every authenticated create (POST answering 201) takes an Idempotency-Key header. Works on a
+    copy: the path entries are module constants, shared by every request for the document."""
+    spec = copy.deepcopy(spec)
     for item in spec["paths"].values():
         post = item.get("post")
         if post and "201" in post["responses"] and post.get("security") != []:
