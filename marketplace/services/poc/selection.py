@@ -60,15 +60,17 @@ def accept_bid(actor: User, bid_id: int) -> Acceptance:
         raise Conflict(TAKEN if request.status is RequestStatus.ENGAGED else f"验证请求当前为“{request.status.label}”。")
     if bid.status is not BidStatus.SUBMITTED:
         raise Conflict(f"方案当前为“{bid.status.label}”，不能选定。")
+    already = f"{party.label}已选定这份方案，正在等待另一方确认。"
     if getattr(request, CHOICE[party].key) == bid.id:
-        raise Conflict(f"{party.label}已选定这份方案，正在等待另一方确认。")
+        raise Conflict(already)
     done = db.session.execute(
         sa.update(ValidationRequest).where(ValidationRequest.id == request.id,
-                                           ValidationRequest.status == RequestStatus.OPEN)
+                                           ValidationRequest.status == RequestStatus.OPEN,
+                                           CHOICE[party].is_distinct_from(bid.id))
         .values({CHOICE[party].key: bid.id}).execution_options(synchronize_session=False))
-    if done.rowcount != 1:
-        raise Conflict(TAKEN)
     db.session.refresh(request)
+    if done.rowcount != 1:  # the read above was stale (SQLite has no row lock): a colleague was first
+        raise Conflict(already if getattr(request, CHOICE[party].key) == bid.id else TAKEN)
     other = Party.INSTITUTION if party is Party.ENTERPRISE else Party.ENTERPRISE
     if getattr(request, CHOICE[other].key) != bid.id:
         notify(organization_members(_side_org(request, other)), NotificationKind.BID_UPDATE,
