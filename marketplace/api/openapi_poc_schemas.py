@@ -64,7 +64,7 @@ _DEMAND_PART = _obj({
     "organization": {**_NAMED, "type": ["object", "null"]}, "details_restricted": _BOOL},
     description="a confidential demand shows non-owners only its title, field and summary (the rest null/[])")
 _REQUEST = _obj({**_REQUEST_IN, "id": _INT, "pairing_id": _INT, "status": _enum(RequestStatus),
-                 "opened_by_id": _INT, "created_at": _DT, "closed_at": _NULL_DT, "demand": _DEMAND_PART,
+                 "opened_by_id": {"type": "integer", "description": "parties and operators only"}, "created_at": _DT, "closed_at": _NULL_DT, "demand": _DEMAND_PART,
                  "result": _obj({"id": _INT, "title": _STR, "field": _STR, "trl": _INT, "organization": _NAMED}),
                  "choices": _obj({"enterprise": _NULL_INT, "institution": _NULL_INT},
                                  description="the bid each party accepted (parties and operators only)")})

@@ -82,13 +82,14 @@ def request_json(request: ValidationRequest, viewer: User | None) -> dict:
         "id": request.id, "pairing_id": pairing.id, "status": request.status.value, "needs": request.needs.value,
         "budget_cap": request.budget_cap, "deadline": iso(request.bid_deadline),
         "max_duration_months": request.max_duration_months, "notes": request.notes,
-        "opened_by_id": request.opened_by_id, "created_at": iso(request.created_at),
+        "created_at": iso(request.created_at),
         "closed_at": iso(request.closed_at),
         "demand": _demand_part(pairing.demand, viewer),
         "result": {"id": result.id, "title": result.title, "field": result.field_code, "trl": result.trl,
                    "organization": named(result.organization)},
     }
     if viewer is not None and (viewer.is_admin or pairing_party(viewer, pairing) is not None):
+        data["opened_by_id"] = request.opened_by_id  # a person of either side: not for centers' eyes
         data["choices"] = {"enterprise": request.enterprise_choice_id, "institution": request.institution_choice_id}
     return data
 
