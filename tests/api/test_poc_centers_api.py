@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.extensions import upload_store
 from marketplace.services.poc import reports
+from marketplace.services.poc.uploads import UploadStore
 from models import CenterProfile, OrgKind, Role, db
 from tests.api.poc_api import REPORT, Api, all_approved, count, error, ok
 from tests.factories import make_org, make_user
@@ -42,8 +42,8 @@ def test_list_bad_cases(api):
     error(api.client.get("/api/v1/centers", headers={"Authorization": "Bearer nope"}), 401, "unauthorized")
 
 
-def test_a_center_profile_shows_capacity_and_completed_validations(api):
-    world, engagement, center = all_approved(upload_store())
+def test_a_center_profile_shows_capacity_and_completed_validations(api, tmp_path):
+    world, engagement, center = all_approved(UploadStore(tmp_path, 1024))
     reports.file_report(center, engagement.id, REPORT)
     reports.accept_report(world.enterprise, engagement.id)
     reports.accept_report(world.researcher, engagement.id)
@@ -61,8 +61,8 @@ def test_a_center_profile_shows_capacity_and_completed_validations(api):
     assert (done["trl_before"], done["trl_after"]) == (4, 6) and done["completed_at"].endswith("Z")
 
 
-def test_running_engagements_use_up_free_capacity(api):
-    _, _, center = all_approved(upload_store())
+def test_running_engagements_use_up_free_capacity(api, tmp_path):
+    _, _, center = all_approved(UploadStore(tmp_path, 1024))
     body = ok(api.get(f"/centers/{center.organization_id}", None))
     assert (body["running_engagements"], body["free_capacity"], body["completed_validations"]) == (1, 2, [])
 
