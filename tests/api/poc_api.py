@@ -4,10 +4,12 @@ own AGREEMENT_SECRET, as the API signs)."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from werkzeug.exceptions import NotFound
 
 from marketplace.services import sessions
 from marketplace.services.poc import agreements, milestones
@@ -20,11 +22,31 @@ PDF = b"%PDF-1.7\n"
 
 
 class Api:
-    """A test client whose calls name the acting user (``as_=None``: no token)."""
+    """A test client whose calls name the acting user (``as_=None``: no token). Every answer's
+    status must be one the served OpenAPI document lists for that operation."""
 
     def __init__(self, app):
+        self.app = app
         self.client = isolated_client(app)
         self._tokens: dict[int, dict] = {}
+        self._spec: dict | None = None
+
+    def documented(self, method: str, path: str, status: int) -> bool:
+        """Does the spec list ``status`` for the operation that serves ``method path``?"""
+        if self._spec is None:
+            spec = self.client.get("/api/v1/openapi.json").get_json()
+            self._spec = {re.sub(r"\{[^}]+\}", "{}", p): item for p, item in spec["paths"].items()}
+        try:
+            rule, _ = self.app.url_map.bind("localhost").match(path.split("?")[0], method=method, return_rule=True)
+        except NotFound:  # no route takes it (an id beyond the database's integers): the app's own 404
+            return status == 404
+        route = re.sub(r"<(?:[^:<>]+:)?[^<>]+>", "{}", rule.rule.removeprefix("/api/v1"))
+        return str(status) in self._spec[route][method.lower()]["responses"]
+
+    def _checked(self, method: str, path: str, response):
+        assert self.documented(method, "/api/v1" + path, response.status_code), \
+            f"{method} {path} answered {response.status_code}, which the OpenAPI document does not list"
+        return response
 
     def headers(self, user: User | None, **extra) -> dict:
         if user is None:
@@ -36,17 +58,19 @@ class Api:
         return self._tokens[user.id] | extra
 
     def get(self, path: str, as_: User | None, **kwargs):
-        return self.client.get("/api/v1" + path, headers=self.headers(as_, **kwargs.pop("headers", {})), **kwargs)
+        headers = self.headers(as_, **kwargs.pop("headers", {}))
+        return self._checked("GET", path, self.client.get("/api/v1" + path, headers=headers, **kwargs))
 
     def post(self, path: str, as_: User | None, json=None, **kwargs):
         headers = self.headers(as_, **kwargs.pop("headers", {}))
         if json is not None:
             kwargs["json"] = json
-        return self.client.post("/api/v1" + path, headers=headers, **kwargs)
+        return self._checked("POST", path, self.client.post("/api/v1" + path, headers=headers, **kwargs))
 
     def patch(self, path: str, as_: User | None, json=None, **kwargs):
-        return self.client.patch("/api/v1" + path, headers=self.headers(as_, **kwargs.pop("headers", {})),
-                                 json=json, **kwargs)
+        headers = self.headers(as_, **kwargs.pop("headers", {}))
+        return self._checked("PATCH", path, self.client.patch("/api/v1" + path, headers=headers, json=json,
+                                                              **kwargs))
 
 
 def error(response, status: int, code: str) -> dict:
