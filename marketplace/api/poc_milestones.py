@@ -9,6 +9,7 @@ from flask import current_app, request, send_file
 
 from models import db
 from ..extensions import upload_store
+from ..services.errors import ValidationFailed
 from ..services.poc import milestones
 from . import api_bp, current_api_user, json_body, not_found, token_required
 from .poc_engagement_serializers import milestone_json
@@ -26,6 +27,14 @@ def allow_deliverable_files(endpoint: str | None, values: dict | None) -> None:
         request.max_content_length = current_app.config["UPLOAD_MAX_BYTES"] + UPLOAD_SLACK
 
 
+def _text(data: dict, name: str) -> str | None:
+    """A text field of a JSON body (absent: None); anything but a string is a 422 on it."""
+    value = data.get(name)
+    if value is not None and not isinstance(value, str):
+        raise ValidationFailed("提交的内容有误，请检查标出的字段。", {name: "应为文本。"})
+    return value
+
+
 def _optional_body() -> dict:
     """The JSON object of a request whose body may be left out entirely."""
     return json_body() if request.get_data() else {}
@@ -34,7 +43,7 @@ def _optional_body() -> dict:
 def _delivery() -> tuple[object, object, str]:
     """(text, file stream or None, file name) from a JSON or a multipart/form-data body."""
     if request.mimetype != "multipart/form-data":
-        return json_body().get("deliverable"), None, ""
+        return _text(json_body(), "deliverable"), None, ""
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return request.form.get("deliverable"), None, ""
@@ -57,7 +66,7 @@ def submit_milestone(engagement_id: int, milestone_id: int):
 def approve_milestone(engagement_id: int, milestone_id: int):
     """The enterprise or the institution accepts the delivery {comment?}; its payment becomes due."""
     milestone = milestones.approve_milestone(current_api_user(), engagement_id, milestone_id,
-                                             _optional_body().get("comment"))
+                                             _text(_optional_body(), "comment"))
     db.session.commit()
     return milestone_json(milestone)
 
@@ -67,7 +76,7 @@ def approve_milestone(engagement_id: int, milestone_id: int):
 def reject_milestone(engagement_id: int, milestone_id: int):
     """The enterprise or the institution sends the delivery back {comment}."""
     milestone = milestones.reject_milestone(current_api_user(), engagement_id, milestone_id,
-                                            json_body().get("comment"))
+                                            _text(json_body(), "comment"))
     db.session.commit()
     return milestone_json(milestone)
 
