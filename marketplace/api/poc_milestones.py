@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import current_app, request, send_file
 
-from models import db
+from models import Role, db
 from ..extensions import upload_store
 from ..services.errors import ValidationFailed
 from ..services.poc import milestones
@@ -20,11 +20,14 @@ UPLOAD_SLACK = 64 * 1024  # the multipart framing and the text fields around the
 
 @api_bp.url_value_preprocessor
 def allow_deliverable_files(endpoint: str | None, values: dict | None) -> None:
-    """A multipart delivery may carry a file of UPLOAD_MAX_BYTES: raise this request's body limit
-    before anything (the NUL check, the view) parses the form; every other request keeps the
-    global MAX_CONTENT_LENGTH. Runs before the app's before_request hooks."""
+    """A center's multipart delivery may carry a file of UPLOAD_MAX_BYTES: raise this request's
+    body limit before anything (the NUL check, the view) parses the form. Every other request —
+    and this one from anyone but a signed-in center — keeps the global MAX_CONTENT_LENGTH.
+    Runs before the app's before_request hooks."""
     if endpoint in UPLOAD_ENDPOINTS and request.mimetype == "multipart/form-data":
-        request.max_content_length = current_app.config["UPLOAD_MAX_BYTES"] + UPLOAD_SLACK
+        user = current_api_user()  # a present but invalid token is a 401 already here
+        if user is not None and user.role is Role.CENTER:
+            request.max_content_length = current_app.config["UPLOAD_MAX_BYTES"] + UPLOAD_SLACK
 
 
 def _text(data: dict, name: str) -> str | None:

@@ -158,4 +158,12 @@ def test_the_one_mebibyte_limit_stays_for_everything_else(api):
                     {"summary": "x", "file": ("a.pdf", PDF + b"0" * (2 * MB))}), 413, "payload_too_large")
     error(multipart(api, path(engagement, engagement.milestones[0], "approve"), world.enterprise,
                     {"file": ("a.pdf", PDF + b"0" * (2 * MB))}), 413, "payload_too_large")
+    two_mb = {"deliverable": "x", "file": ("a.pdf", PDF + b"0" * (2 * MB))}
+    for user in (world.enterprise, None):  # only a center's delivery may be large
+        error(multipart(api, path(engagement, engagement.milestones[0], "submit"), user, two_mb),
+              413, "payload_too_large")
+    boundary, body = encode_multipart({"deliverable": "x"})
+    error(api.client.post("/api/v1" + path(engagement, engagement.milestones[0], "submit"), data=body,
+                          content_type=f"multipart/form-data; boundary={boundary}",
+                          headers={"Authorization": "Bearer expired"}), 401, "unauthorized")
     assert count(MilestoneSubmission) == 0
