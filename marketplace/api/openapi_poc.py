@@ -27,7 +27,7 @@ def _with_body(op: dict, schema: str) -> dict:
 
 def _submit() -> dict:
     op = _op("The center delivers a milestone: JSON {deliverable}, or multipart/form-data with deliverable and "
-             "an optional file (the body may then reach UPLOAD_MAX_BYTES + 64 KiB; beyond it 413, a file over "
+             "an optional file (a center's body may then reach UPLOAD_MAX_BYTES + 64 KiB; beyond it 413, a file over "
              "UPLOAD_MAX_BYTES or of another type 422 on file) → the milestone, status submitted",
              200, "Milestone", errors=_WRITE, params=_MID)
     op["requestBody"] = {"required": True, "content": {
