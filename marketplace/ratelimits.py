@@ -6,9 +6,10 @@ Sign-in (the web login and ``POST /api/v1/tokens`` share the counts):
 - per address across accounts: only failures count, with a higher ceiling, so one person's
   mistakes on their own account do not lock out their neighbours behind the same NAT.
 Other writes that a script could repeat are limited per signed-in user (or, for registration, per
-address) at rates a person never reaches; they count what was written, except the password change,
-where every attempt counts (a wrong current password is a guess). Storage: Redis when ``REDIS_URL`` (or
-``RATELIMIT_STORAGE_URI``) names one, shared by every worker; otherwise each worker counts alone.
+address) at rates a person never reaches; they count what was written, except the password change
+and signing an agreement, where every attempt counts (a wrong password is a guess). Storage: Redis
+when ``REDIS_URL`` (or ``RATELIMIT_STORAGE_URI``) names one, shared by every worker; otherwise each
+worker counts alone.
 """
 from __future__ import annotations
 
@@ -80,6 +81,7 @@ registration_limit = action_limit("RATELIMIT_REGISTRATION", "registration", key_
 message_limit = action_limit("RATELIMIT_MESSAGES", "messages")
 proposal_limit = action_limit("RATELIMIT_PROPOSALS", "proposals")
 listing_limit = action_limit("RATELIMIT_LISTINGS", "listing-create")
+signing_limit = action_limit("RATELIMIT_SIGNING", "agreement-signing", every_attempt=True)  # re-enters the password
 
 
 def init_app(app) -> None:

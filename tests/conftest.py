@@ -26,6 +26,8 @@ def _build_app(uri: str, instance_path: str, engine_options: dict | None = None)
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options or {},
         "SERVER_NAME": "localhost",
         "MATCH_INDEX_DIR": "",
+        "UPLOAD_DIR": f"{instance_path}/uploads",
+        "AGREEMENT_SECRET": "test-agreement-secret",  # tests/poc_factories.SECRET: keys made there sign on the web too
     })
     app.instance_path = instance_path
     with app.app_context():

@@ -11,7 +11,7 @@ from marketplace.services.poc import agreements, bids, centers, requests, select
 from models import OrgKind, Role, User, db
 from tests.factories import PASSWORD, make_connected_pairing, make_demand, make_org, make_result, make_user
 
-SECRET = "test-agreement-secret"
+SECRET = "test-agreement-secret"  # the test app's AGREEMENT_SECRET (tests/conftest.py)
 
 
 def request_data(**overrides) -> dict:

@@ -1,6 +1,8 @@
 """The served OpenAPI 3 description of what the API offers so far."""
 from __future__ import annotations
 
+import copy
+
 from models import CooperationMode, Maturity, OrgKind, PatentStatus, Role, TransferMode, Visibility
 from . import api_bp
 
@@ -120,7 +122,9 @@ _IDEMPOTENCY_KEY = {
 
 
 def _with_idempotency_keys(spec: dict) -> dict:
-    """Every authenticated create (POST answering 201) takes an Idempotency-Key header."""
+    """Every authenticated create (POST answering 201) takes an Idempotency-Key header. Works on a
+    copy: the path entries are module constants, shared by every request for the document."""
+    spec = copy.deepcopy(spec)
     for item in spec["paths"].values():
         post = item.get("post")
         if post and "201" in post["responses"] and post.get("security") != []:
@@ -132,13 +136,14 @@ def build_spec() -> dict:
     """The OpenAPI document."""
     from . import openapi_activity as activity
     from . import openapi_pairings as pairings
+    from . import openapi_poc as poc
 
     return _with_idempotency_keys({
         "openapi": "3.1.0",
         "info": {"title": "InnoBridge 创新桥 API", "version": "1",
                  "description": "Money in 万元, dates ISO 8601, errors as {error: {code, message, fields}}."},
         "servers": [{"url": "/api/v1"}],
-        "components": {"schemas": SCHEMAS | activity.SCHEMAS | pairings.SCHEMAS,
+        "components": {"schemas": SCHEMAS | activity.SCHEMAS | pairings.SCHEMAS | poc.SCHEMAS,
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
         "paths": {
@@ -167,6 +172,7 @@ def build_spec() -> dict:
                                    params=_PAGE + [_q("q"), _q("kind", {"type": "string", "enum": ["demand", "result"]}), _q("field")])},
             **activity.PATHS,
             **pairings.PATHS,
+            **poc.PATHS,
             "/openapi.json": {"get": _op("This document", 200, None, auth=False, errors=())},
         },
     })

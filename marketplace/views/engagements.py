@@ -8,7 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from models import EngagementStatus, db
 from ..forms.poc import DecisionForm, DeliverForm, ReportForm, ReturnReportForm, SignForm
 from ..forms import apply_errors
-from ..ratelimits import action_limit
+from ..ratelimits import signing_limit  # shared with the API: one count per person
 from ..security import actor, role_required
 from ..services.errors import Conflict, ValidationFailed
 from ..services.poc import agreements, engagements, reports
@@ -17,7 +17,6 @@ from . import page_args, run_action
 
 bp = Blueprint("engagements", __name__, url_prefix="/engagements")
 # Signing re-enters the password: every attempt counts, shared with POST /api/v1/engagements/{id}/sign.
-signing_limit = action_limit("RATELIMIT_SIGNING", "signing", every_attempt=True)
 
 
 def detail_url(engagement_id: int, anchor: str | None = None) -> str:

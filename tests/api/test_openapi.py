@@ -64,3 +64,11 @@ def test_spec_is_public(client):
     bad = {"Authorization": "Bearer nonsense"}
     assert client.get("/api/v1/me", headers=bad).status_code == 401  # the token is refused where one is needed
     assert client.get("/api/v1/openapi.json", headers=bad).status_code == 200  # and ignored on public routes
+
+
+def test_creates_take_one_idempotency_key_however_often_the_spec_is_served(client):
+    for _ in range(3):
+        spec = spec_of(client)
+    names = [p["name"] for p in spec["paths"]["/pairings"]["post"]["parameters"]]
+    assert names == ["Idempotency-Key"]
+    assert "Idempotency-Key" not in [p["name"] for p in spec["paths"]["/pairings/{id}/accept"]["post"]["parameters"]]

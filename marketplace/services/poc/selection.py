@@ -61,9 +61,15 @@ def accept_bid(actor: User, bid_id: int) -> Acceptance:
         raise Conflict(TAKEN if request.status is RequestStatus.ENGAGED else f"验证请求当前为“{request.status.label}”。")
     if bid.status is not BidStatus.SUBMITTED:
         raise Conflict(f"方案当前为“{bid.status.label}”，不能选定。")
+    already = f"{party.label}已选定这份方案，正在等待另一方确认。"
     if getattr(request, CHOICE[party].key) == bid.id:
-        raise Conflict(f"{party.label}已选定这份方案，正在等待另一方确认。")
-    compare_and_set(request, TAKEN, ValidationRequest.status == RequestStatus.OPEN, **{CHOICE[party].key: bid.id})
+        raise Conflict(already)
+    try:
+        compare_and_set(request, TAKEN, ValidationRequest.status == RequestStatus.OPEN,
+                        CHOICE[party].is_distinct_from(bid.id), **{CHOICE[party].key: bid.id})
+    except Conflict:  # the read above was stale (SQLite has no row lock): a colleague was first
+        db.session.refresh(request)
+        raise Conflict(already if getattr(request, CHOICE[party].key) == bid.id else TAKEN) from None
     other = Party.INSTITUTION if party is Party.ENTERPRISE else Party.ENTERPRISE
     if getattr(request, CHOICE[other].key) != bid.id:
         notify(organization_members(_side_org(request, other)), NotificationKind.BID_UPDATE,
