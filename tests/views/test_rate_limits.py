@@ -165,3 +165,23 @@ def test_reading_the_login_form_is_not_counted(client, path):
     user = make_user()
     assert (web_login(client, user, PASSWORD).status_code if path == "/auth/login"
             else api_login(client, user, PASSWORD).status_code) in (201, 302)
+
+
+def test_signing_attempts_count_once_across_the_web_form_and_the_api(client, new_client, app, monkeypatch):
+    """A wrong password at signing is a guess: the web form and the API share one count per person."""
+    from tests.poc_factories import engage, make_world
+
+    monkeypatch.setitem(app.config, "RATELIMIT_SIGNING", "2 per hour")
+    world = make_world()
+    engagement, _ = engage(world)
+    path = f"/engagements/{engagement.id}/sign"
+    login(client, world.enterprise)
+    token = csrf_token(client, f"/engagements/{engagement.id}")
+    assert client.post(path, data={"password": "not-my-password", "csrf_token": token}).status_code == 422
+    headers = api_token(new_client(), world.enterprise)
+    api = new_client().post(f"/api/v1/engagements/{engagement.id}/sign", json={"password": "still-wrong"},
+                            headers=headers)
+    assert api.status_code == 422
+    assert_limited(new_client().post(f"/api/v1/engagements/{engagement.id}/sign", json={"password": PASSWORD},
+                                     headers=headers))
+    assert_limited(client.post(path, data={"password": PASSWORD, "csrf_token": token}))
