@@ -2,10 +2,10 @@
 (the owner) read who read it."""
 from __future__ import annotations
 
-from models import ConfidentialityUndertaking, Demand, PairingStatus, User, Visibility
+from models import ConfidentialityUndertaking, Demand, PairingStatus, Role, User, Visibility
 
 from .demands import get_demand, get_editable_demand
-from .disclosure import access_log_page, log_detail_read, pairing_statuses, record_undertaking
+from .disclosure import access_log_page, center_involved, log_detail_read, pairing_statuses, record_undertaking
 from .errors import Conflict, PermissionDenied
 from .pagination import Page
 from .visibility import Disclosure, disclosure
@@ -28,6 +28,10 @@ def accept_undertaking(actor: User, demand_id: int) -> tuple[ConfidentialityUnde
         raise Conflict("这项需求不是保密需求，无需签署保密承诺。")
     if demand.is_owned_by(actor):
         raise Conflict("发布机构无需签署自己需求的保密承诺。")
+    if actor.role is Role.CENTER:
+        if not center_involved(demand, actor.organization_id):
+            raise PermissionDenied("只有这项需求开放概念验证征集期间，或已投标的验证中心可以签署保密承诺。")
+        return record_undertaking(demand, actor)
     live = {PairingStatus.PROPOSED, PairingStatus.CONNECTED}
     if not live & pairing_statuses(demand, actor.organization_id):
         raise PermissionDenied("只有与这项需求有对接（待回复或已对接）的机构可以签署保密承诺。")

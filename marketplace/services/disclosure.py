@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from models import (
-    ConfidentialityUndertaking, Demand, DisclosureLog, Organization, Pairing, PairingStatus, Result,
-    User, Visibility, db,
+    Bid, ConfidentialityUndertaking, Demand, DisclosureLog, Organization, Pairing, PairingStatus, RequestStatus,
+    Result, Role, User, ValidationRequest, Visibility, db,
 )
 
 from .pagination import Page, paginate
@@ -29,23 +29,38 @@ def pairing_statuses(demand: Demand, organization_id: int) -> set[PairingStatus]
         .where(Pairing.demand_id == demand.id, Result.organization_id == organization_id)))
 
 
+def center_involved(demand: Demand, organization_id: int) -> bool:
+    """A PoC center that may need the details to bid: the demand has an open validation request,
+    or the center has bid on one of its requests."""
+    on_demand = sa.select(ValidationRequest.id).join(Pairing, Pairing.id == ValidationRequest.pairing_id).where(
+        Pairing.demand_id == demand.id)
+    open_request = on_demand.where(ValidationRequest.status == RequestStatus.OPEN)
+    own_bid = on_demand.join(Bid, Bid.request_id == ValidationRequest.id).where(Bid.center_id == organization_id)
+    return db.session.scalar(sa.select(sa.exists(open_request) | sa.exists(own_bid)))
+
+
 def can_read_details(demand: Demand, viewer: User | None) -> bool:
-    """The owner always; others only with a CONNECTED pairing on it and the undertaking accepted."""
+    """The owner always; others only with the undertaking accepted and either a CONNECTED pairing
+    on it or, for a PoC center, an open validation request of it or a bid on one."""
     if demand.is_owned_by(viewer):
         return True
-    if viewer is None:
+    if viewer is None or not has_undertaking(demand, viewer.organization_id):
         return False
-    return (PairingStatus.CONNECTED in pairing_statuses(demand, viewer.organization_id)
-            and has_undertaking(demand, viewer.organization_id))
+    if viewer.role is Role.CENTER:
+        return center_involved(demand, viewer.organization_id)
+    return PairingStatus.CONNECTED in pairing_statuses(demand, viewer.organization_id)
 
 
 def needs_undertaking(demand: Demand, viewer: User | None) -> bool:
     """The viewer's side has a live pairing on this confidential demand but no undertaking yet."""
     if viewer is None or demand.visibility is not Visibility.CONFIDENTIAL or demand.is_owned_by(viewer):
         return False
+    if has_undertaking(demand, viewer.organization_id):
+        return False
+    if viewer.role is Role.CENTER:
+        return center_involved(demand, viewer.organization_id)
     live = {PairingStatus.PROPOSED, PairingStatus.CONNECTED}
-    return bool(live & pairing_statuses(demand, viewer.organization_id)) and not has_undertaking(
-        demand, viewer.organization_id)
+    return bool(live & pairing_statuses(demand, viewer.organization_id))
 
 
 def log_detail_read(demand: Demand, viewer: User | None, channel: str) -> DisclosureLog | None:

@@ -139,7 +139,7 @@ def post_message(pairing_id: int):
 def undertaking(demand_id: int):
     """Accept the confidentiality undertaking of a confidential demand (one click)."""
     return run_action(lambda: confidentiality.accept_undertaking(actor(), demand_id),
-                      "已签署保密承诺：对接成功后即可查看需求详情，每次查看都会记录在需求方的访问日志中。",
+                      "已签署保密承诺：需求详情对本机构开放后（对接成功，或参与其概念验证征集），每次查看都会记录在发布方的访问日志中。",
                       url_for("demands.detail", demand_id=demand_id))
 
 

@@ -10,7 +10,8 @@ import sqlalchemy as sa
 from models import Bid, BidStatus, Engagement, Party, RequestStatus, Role, User, ValidationRequest, db
 
 from ..errors import DomainError
-from ..visibility import Disclosure, list_disclosure
+from ..disclosure import needs_undertaking
+from ..visibility import Disclosure, disclosure, list_disclosure
 from .bids import bids_on, check_can_bid
 from .parties import get_request, pairing_party
 
@@ -28,6 +29,8 @@ class RequestPage:
     bidding_open: bool  # open and the deadline not passed
     own_bid: Bid | None  # the viewer's center's live bid
     bid_refusal: str | None  # why the viewer's center cannot bid now (None: it can, or not a center)
+    needs_undertaking: bool = False  # a center may sign the confidentiality undertaking to read details
+    reads_details: bool = False  # the viewer may open the confidential demand's details
 
     @property
     def is_party(self) -> bool:
@@ -69,4 +72,6 @@ def request_page(viewer: User, request_id: int, today: date | None = None) -> Re
         request=request, party=party, demand_shown=list_disclosure(request.pairing.demand, viewer), bids=bids,
         choices={Party.ENTERPRISE: request.enterprise_choice_id, Party.INSTITUTION: request.institution_choice_id},
         engagement=engagement, bidding_open=bidding_open, own_bid=own,
-        bid_refusal=_refusal(viewer, request, bidding_open) if is_center and own is None else None)
+        bid_refusal=_refusal(viewer, request, bidding_open) if is_center and own is None else None,
+        needs_undertaking=needs_undertaking(request.pairing.demand, viewer),
+        reads_details=disclosure(request.pairing.demand, viewer).details)
