@@ -60,7 +60,8 @@ def test_a_delivery_with_a_file_is_served_as_an_attachment_to_the_parties_only(c
     submission = db.session.scalar(db.select(MilestoneSubmission))
     assert state(first).status is MilestoneStatus.SUBMITTED and os.listdir(folder) == [submission.stored_name]
     url = f"/engagements/{engagement.id}/files/{submission.id}"
-    assert url in text(web.get(f"/engagements/{engagement.id}"))
+    page = text(web.get(f"/engagements/{engagement.id}"))
+    assert url in page and f"{len(PDF)} 字节" in page  # the size in Chinese, not "24 Bytes"
     for user in (world.enterprise, world.researcher, center, make_user(Role.ADMIN)):
         with browser(ctx, user).get(url) as download:
             assert download.status_code == 200 and download.data == PDF
