@@ -95,6 +95,7 @@ def test_a_body_over_the_upload_limit_is_a_413_page_and_the_limit_is_raised_for_
     assert too_big.status_code == 413 and "请求内容过大" in text(too_big)
     over_file = deliver(web, engagement, first, file=("big.pdf", PDF + b"0" * 120 * 1024))
     assert over_file.status_code == 422 and "文件不能超过" in text(over_file)
+    assert "不超过 100 KB" in text(over_file)  # the form's hint says the limit as the service does (not "0 MB")
     assert count(MilestoneSubmission) == 0 and os.listdir(folder) == []
     monkeypatch.setitem(ctx.config, "UPLOAD_MAX_BYTES", 4 * 1024 * 1024)  # beyond the app's 1 MiB bodies
     large = deliver(web, engagement, first, file=("large.pdf", PDF + b"0" * 2 * 1024 * 1024))
