@@ -1,4 +1,4 @@
-"""Template globals and filters: labels of enum codes, the field list, dates and money."""
+"""Template globals and filters: labels of enum codes, the field list, dates, money and file sizes."""
 from __future__ import annotations
 
 import secrets
@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 import models
 from .highlight import highlight
+from .services.poc.uploads import readable_size
 from .services.visibility import restricted_in_lists
 from models import Field, db
 
@@ -21,6 +22,7 @@ def init_app(app) -> None:
                                  submission_field=submission_field)
 
     app.jinja_env.filters["highlight"] = highlight
+    app.jinja_env.filters["filesize"] = readable_size  # 300 字节, 512 KB (filesizeformat says "Bytes")
     app.jinja_env.globals["restricted"] = restricted_in_lists
 
     @app.template_filter("money")

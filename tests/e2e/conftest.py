@@ -24,7 +24,8 @@ def live_server(tmp_path_factory):
 
     instance = tmp_path_factory.mktemp("e2e-instance")
     app = create_app({"SECRET_KEY": "e2e-secret", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{instance}/e2e.db",
-                      "MATCH_INDEX_DIR": "", "RATELIMIT_ENABLED": False})
+                      "MATCH_INDEX_DIR": "", "RATELIMIT_ENABLED": False,
+                      "UPLOAD_DIR": str(instance / "uploads")})
     with app.app_context():
         upgrade()
         load_demo(DEMO_PASSWORD)

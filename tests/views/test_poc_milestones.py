@@ -60,7 +60,8 @@ def test_a_delivery_with_a_file_is_served_as_an_attachment_to_the_parties_only(c
     submission = db.session.scalar(db.select(MilestoneSubmission))
     assert state(first).status is MilestoneStatus.SUBMITTED and os.listdir(folder) == [submission.stored_name]
     url = f"/engagements/{engagement.id}/files/{submission.id}"
-    assert url in text(web.get(f"/engagements/{engagement.id}"))
+    page = text(web.get(f"/engagements/{engagement.id}"))
+    assert url in page and f"{len(PDF)} 字节" in page  # the size in Chinese, not "24 Bytes"
     for user in (world.enterprise, world.researcher, center, make_user(Role.ADMIN)):
         with browser(ctx, user).get(url) as download:
             assert download.status_code == 200 and download.data == PDF
@@ -94,6 +95,7 @@ def test_a_body_over_the_upload_limit_is_a_413_page_and_the_limit_is_raised_for_
     assert too_big.status_code == 413 and "请求内容过大" in text(too_big)
     over_file = deliver(web, engagement, first, file=("big.pdf", PDF + b"0" * 120 * 1024))
     assert over_file.status_code == 422 and "文件不能超过" in text(over_file)
+    assert "不超过 100 KB" in text(over_file)  # the form's hint says the limit as the service does (not "0 MB")
     assert count(MilestoneSubmission) == 0 and os.listdir(folder) == []
     monkeypatch.setitem(ctx.config, "UPLOAD_MAX_BYTES", 4 * 1024 * 1024)  # beyond the app's 1 MiB bodies
     large = deliver(web, engagement, first, file=("large.pdf", PDF + b"0" * 2 * 1024 * 1024))

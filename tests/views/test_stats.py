@@ -52,6 +52,6 @@ def test_page_shows_the_poc_figures_and_the_funnel(client):
                                          ["4.", "申请概念验证"], ["5.", "选定验证中心"], ["6.", "完成概念验证"]]
     assert [row[2] for row in rows] == ["2", "2", "2", "2", "2", "1"]
     assert rows[-1][3:5] == ["50.0%", "50.0%"]
-    verdicts = html[html.index('class="table verdicts"'):]
+    verdicts = html[html.index('class="table verdict-counts"'):]
     assert "已完成验证的结论（1 项）" in verdicts and "技术可行性" in verdicts
     assert "新能源" in html[html.index("按领域：概念验证"):]
