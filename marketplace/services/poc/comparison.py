@@ -49,7 +49,7 @@ TERMS = [
     ("total_cost", "总费用", lambda b: _money(b.total_cost), lambda b: b.total_cost - b.center_cofund),
     ("center_cofund", "中心自筹", lambda b: _money(b.center_cofund), None),
     ("duration_months", "验证周期", lambda b: f"{b.duration_months} 个月", lambda b: b.duration_months),
-    ("milestones", "里程碑", lambda b: "；".join(f"第{m.due_week}周 {m.title}（{m.payment:,.2f} 万元）"
+    ("milestones", "里程碑", lambda b: "；".join(f"第 {m.due_week} 周 {m.title}（{m.payment:,.2f} 万元）"
                                                for m in b.milestones), None),
     ("funding_model", "资金模式", lambda b: b.funding_model.label
      + (f"（股权比例 {b.equity_option_pct:g}%）" if b.funding_model is FundingModel.INVEST_FOR_EQUITY else ""), None),
