@@ -22,6 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from . import alerts, cli, errors, ratelimits, security, templating
     from .api import api_bp
+    from .cache import Cache
     from .config import load_config
     from .extensions import csrf, migrate
     from .views import register_views
@@ -38,6 +39,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
     csrf.init_app(app)
     ratelimits.init_app(app)
+    redis_url = app.config["REDIS_URL"]
+    app.extensions["cache"] = Cache(redis_url if redis_url and not ratelimits.redis_problem(redis_url) else None)
     security.init_app(app)
     from .services.match_index import MatchIndex
     app.extensions["match_index"] = MatchIndex(app.config["MATCH_INDEX_DIR"] or None)

@@ -30,6 +30,7 @@ class Config:
     MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB of request body
 
     API_TOKEN_LIFETIME_HOURS = 24 * 30
+    CACHE_BACKGROUND_REFRESH = True  # a stale cached figure is answered while a thread recomputes it
     TRUSTED_PROXIES = 0  # reverse proxies in front of the app whose X-Forwarded-* headers are believed
     REDIS_URL: str | None = None  # shared rate limits (and caches) for several workers or machines
     RATELIMIT_STORAGE_URI: str | None = None  # default: REDIS_URL when set, else per-worker memory

@@ -25,3 +25,29 @@ def upload_store():
     from .services.poc.uploads import UploadStore
 
     return UploadStore(current_app.config["UPLOAD_DIR"], current_app.config["UPLOAD_MAX_BYTES"])
+
+
+def cache():
+    """The shared cache (Redis when REDIS_URL is reachable, else this process's memory)."""
+    from flask import current_app
+
+    return current_app.extensions["cache"]
+
+
+def in_background():
+    """How ``Cache.fresh_or_stale`` refreshes a stale value: a daemon thread with an app context
+    (None when CACHE_BACKGROUND_REFRESH is off: the value is then recomputed in the request)."""
+    import threading
+
+    from flask import current_app
+
+    app = current_app._get_current_object()
+    if not app.config["CACHE_BACKGROUND_REFRESH"]:
+        return None
+
+    def start(work) -> None:
+        def run() -> None:
+            with app.app_context():
+                work()
+        threading.Thread(target=run, daemon=True, name="cache-refresh").start()
+    return start

@@ -27,7 +27,8 @@ def _build_app(uri: str, instance_path: str, engine_options: dict | None = None)
         "SERVER_NAME": "localhost",
         "MATCH_INDEX_DIR": "",
         "UPLOAD_DIR": f"{instance_path}/uploads",
-        "AGREEMENT_SECRET": "test-agreement-secret",  # tests/poc_factories.SECRET: keys made there sign on the web too
+        "AGREEMENT_SECRET": "test-agreement-secret",
+        "CACHE_BACKGROUND_REFRESH": False,  # a changed figure is recomputed in the request: tests see it at once  # tests/poc_factories.SECRET: keys made there sign on the web too
     })
     app.instance_path = instance_path
     with app.app_context():
@@ -94,6 +95,7 @@ def ctx(app):
 
     limiter.reset()
     app.extensions["match_index"].reset()
+    app.extensions["cache"].clear()
     with app.app_context():
         yield app
         db.session.rollback()
