@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from . import encode, scoring
+from . import encode, ranking, scoring
 from .explain import build_explanation
 from .postings import Channel, Grow
 from .ranking import Match, first_stage, id_key, rerank, score_slot
@@ -175,6 +175,15 @@ class Matcher:
             exp = build_explanation(self, qdoc, words, slot, doc, pairs, notes) if explain else None
             out.append(Match(doc["id"], score, {k: round(v, 6) for k, v in comp.items()}, exp, doc))
         return out
+
+    def retrieve(self, q, limit: int = 1000, filters: dict | None = None) -> list[tuple[object, float]]:
+        """(id, selection score) of up to ``limit`` documents sharing a selective term with ``q``,
+        best first (ties by slot): a fast keyword filter for long lists — no re-rank, no
+        explanation, so the order is coarser than ``query``'s."""
+        qdoc = self._query_doc(q)
+        words, chars = encode.analyze(encode.analysis_text(qdoc))
+        slots, scores = ranking.retrieve(self, words, chars, self._mask(filters), max(1, limit))
+        return [(self.store_.get(int(slot))["id"], float(score)) for slot, score in zip(slots, scores)]
 
     def explain(self, q, doc_id) -> Match:
         """Score and explanation of one document for ``q``, whether or not it ranks in the top."""

@@ -34,11 +34,11 @@ class Match:
                 "explanation": self.explanation}
 
 
-def first_stage(m, words, chars, mask, exclude=None, include=None) -> tuple:
-    """Candidate slots with their word and char components (each channel scaled to its best
-    candidate).  Rare query terms select candidates over the whole index; common terms
+def _selection_scores(m, words, chars, mask, exclude=None) -> tuple:
+    """The selection score of every slot (0 for slots without a selective query term) and the
+    per-channel term plans. Rare query terms select candidates over the whole index; common terms
     (``essential_df``) are added exactly for the candidates only."""
-    n, w, pool = len(m.store_), m.effective_weights, 2 * m.rerank_depth
+    n, w = len(m.store_), m.effective_weights
     plans = [ch.split_terms(*ch.query_terms(t), m.essential_df) for ch, t in ((m.word_, words), (m.char_, chars))]
     # selection scale: each channel's best possible score (no pass over the whole index),
     # folded into the query weights so both channels add into one array
@@ -51,6 +51,25 @@ def first_stage(m, words, chars, mask, exclude=None, include=None) -> tuple:
         np.multiply(first, mask, out=first)
     if exclude is not None:
         first[exclude] = 0
+    return first, plans
+
+
+def retrieve(m, words, chars, mask, limit: int) -> tuple[np.ndarray, np.ndarray]:
+    """Up to ``limit`` slots sharing a selective term with the query, best selection score first
+    (ties by slot), with their scores — no re-rank: the keyword filter of long lists."""
+    first, _ = _selection_scores(m, words, chars, mask)
+    cand = np.flatnonzero(first > 0)
+    if len(cand) > limit:
+        cand = cand[np.argpartition(-first[cand], limit - 1)[:limit]]
+    order = np.lexsort((cand, -first[cand]))
+    return cand[order], first[cand[order]]
+
+
+def first_stage(m, words, chars, mask, exclude=None, include=None) -> tuple:
+    """Candidate slots with their word and char components (each channel scaled to its best
+    candidate), for the re-rank."""
+    w, pool = m.effective_weights, 2 * m.rerank_depth
+    first, plans = _selection_scores(m, words, chars, mask, exclude)
     cand = np.flatnonzero(first > 0)
     if len(cand) > pool:
         cand = cand[np.argpartition(-first[cand], pool - 1)[:pool]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import request
 
 from models import Role, db
+from ..extensions import match_index
 from ..ratelimits import listing_limit
 from ..services import browse, confidentiality, demands, results
 from . import api_bp, created, current_api_user, idempotent, json_body, page_json, page_params, token_required
@@ -15,7 +16,7 @@ def _listing_page(search, mine):
     page, per_page = page_params()
     if request.args.get("mine") in ("1", "true") and user is not None:
         return mine(user, page, per_page), user
-    return search(browse.ListingFilters.from_args(request.args), page, per_page, user), user
+    return search(browse.ListingFilters.from_args(request.args), page, per_page, user, index=match_index()), user
 
 
 @api_bp.get("/demands")
@@ -67,8 +68,8 @@ def delete_demand(demand_id: int):
 @api_bp.get("/results")
 def list_results():
     """Published results (filters: q, field, region, trl_min, trl_max, transfer_mode, sort; mine=1)."""
-    page, user = _listing_page(lambda filters, page, per_page, _viewer: browse.search_results(filters, page, per_page),
-                               browse.my_results)
+    page, user = _listing_page(lambda filters, page, per_page, _viewer, index: browse.search_results(
+        filters, page, per_page, index=index), browse.my_results)
     return page_json(page, lambda r: result_json(r, user))
 
 

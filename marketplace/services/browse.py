@@ -7,15 +7,15 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from matching.text import tokenize
 from models import (
     CooperationMode, Demand, DemandStatus, Result, ResultStatus, TransferMode, User, db,
 )
 
+from .match_index import MatchIndex, parse_doc_id
 from .pagination import Page, paginate
-from .visibility import hidden_in_lists, visible_column
+from .visibility import visible_column
 
-MAX_QUERY_TOKENS = 12
+KEYWORD_CANDIDATES = 1000  # a keyword list holds at most this many best matches
 PUBLIC_DEMAND_STATUSES = (DemandStatus.PUBLISHED, DemandStatus.CLOSED)
 DEMAND_SORTS = ("relevance", "newest", "deadline", "budget")
 RESULT_SORTS = ("relevance", "newest", "trl", "price")
@@ -54,35 +54,16 @@ def _escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def query_terms(q: str) -> list[str]:
-    """Distinct jieba tokens of a query (whole query when it has no tokens)."""
-    terms: list[str] = []
-    for token in tokenize(q):
-        if token not in terms and token.strip():
-            terms.append(token)
-    if not terms and q.strip():
-        terms = [q.strip()]
-    return terms[:MAX_QUERY_TOKENS]
+def _keyword_ids(index: MatchIndex, q: str, kind: str, status: str, field: str) -> list[int]:
+    """Ids of the listings sharing a selective term with ``q``, best first, from the match index
+    (at most ``KEYWORD_CANDIDATES``): keyword filtering that does not read the table row by row."""
+    found = index.ready().retrieve(q, limit=KEYWORD_CANDIDATES,
+                                   filters={"kind": kind, "status": status, "field": field or None})
+    return [parse_doc_id(doc)[1] for doc, _ in found]
 
 
-# Keywords are searched in their JSON text: a term with JSON punctuation would match the
-# list's own brackets, quotes and commas (every listing), so such terms skip that column.
-_JSON_SYNTAX = frozenset('[]",\\')
-
-
-def _relevance(terms: list[str], title, keywords, body):
-    """Weighted count of terms found in title (3), keywords (2) and body (1)."""
-    score = sa.literal(0)
-    for term in terms:
-        pattern = f"%{_escape_like(term)}%"
-        for column, weight in ((title, 3), (keywords, 2), (body, 1)):
-            if column is keywords and _JSON_SYNTAX & set(term):
-                continue
-            score = score + sa.case((column.ilike(pattern, escape="\\"), weight), else_=0)
-    return score
-
-
-def search_demands(filters: ListingFilters, page: int, per_page: int, viewer: User | None = None) -> Page:
+def search_demands(filters: ListingFilters, page: int, per_page: int, viewer: User | None = None, *,
+                   index: MatchIndex) -> Page:
     """Published (or closed, on request) demands matching the filters. Filters, sort orders and
     keywords read only what ``viewer`` may see in a list (services/visibility.py): a confidential
     demand's hidden fields are empty to them, so it falls out of such a filter and sorts last."""
@@ -106,13 +87,10 @@ def search_demands(filters: ListingFilters, page: int, per_page: int, viewer: Us
         "deadline": [deadline.asc().nulls_last()],
         "budget": [budget_max.desc().nulls_last()],
     }
-    hidden = hidden_in_lists(viewer)  # searched on the public title and summary only
-    body = sa.case((hidden, Demand.summary), else_=Demand.description)
-    keywords = sa.case((hidden, sa.literal("")), else_=sa.cast(Demand.keywords, sa.Text))
-    return _run(query, filters, orders, (Demand.title, keywords, body), Demand.id, page, per_page)
+    return _run(query, filters, orders, Demand, page, per_page, index, status.value)
 
 
-def search_results(filters: ListingFilters, page: int, per_page: int) -> Page:
+def search_results(filters: ListingFilters, page: int, per_page: int, *, index: MatchIndex) -> Page:
     """Published results matching the filters."""
     query = sa.select(Result).where(Result.status == ResultStatus.PUBLISHED)
     if filters.field:
@@ -131,19 +109,27 @@ def search_results(filters: ListingFilters, page: int, per_page: int) -> Page:
         "trl": [Result.trl.desc()],
         "price": [Result.asking_price.asc().nulls_last()],
     }
-    return _run(query, filters, orders, (Result.title, sa.cast(Result.keywords, sa.Text), Result.abstract),
-                Result.id, page, per_page)
+    return _run(query, filters, orders, Result, page, per_page, index, ResultStatus.PUBLISHED.value)
 
 
-def _run(query, filters: ListingFilters, orders, columns, id_column, page: int, per_page: int) -> Page:
-    terms = query_terms(filters.q) if filters.q else []
+def _run(query, filters: ListingFilters, orders, model, page: int, per_page: int, index: MatchIndex,
+         status: str) -> Page:
+    """Order and paginate; a keyword query first narrows the rows to the index's best matches
+    (a confidential demand is indexed by its public text only), ranked by relevance unless a sort
+    is chosen."""
     order = orders.get(filters.sort)
-    if terms:
-        relevance = _relevance(terms, *columns)
-        query = query.where(relevance > 0)
-        order = order or [relevance.desc()]
-    order = order or orders["newest"]
-    return paginate(query.order_by(*order, id_column.desc()), page, per_page)
+    if not filters.q.strip():
+        return paginate(query.order_by(*(order or orders["newest"]), model.id.desc()), page, per_page)
+    kind = "demand" if model is Demand else "result"
+    ranked = _keyword_ids(index, filters.q, kind, status, filters.field)
+    query = query.where(model.id.in_(ranked))
+    if order:
+        return paginate(query.order_by(*order, model.id.desc()), page, per_page)
+    rank = {listing_id: i for i, listing_id in enumerate(ranked)}
+    matching = sorted(db.session.scalars(query.with_only_columns(model.id)), key=rank.__getitem__)
+    shown = matching[(page - 1) * per_page: page * per_page]
+    rows = {row.id: row for row in db.session.scalars(sa.select(model).where(model.id.in_(shown))).unique()}
+    return Page(items=[rows[i] for i in shown], page=page, per_page=per_page, total=len(matching))
 
 
 def my_demands(actor: User, page: int, per_page: int) -> Page:

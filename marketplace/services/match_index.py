@@ -15,6 +15,9 @@ from models import Demand, DemandStatus, ListingChange, ListingKind, Result, Res
 from .visibility import list_disclosure, public_text, redacted
 
 PREFIX = {ListingKind.DEMAND: "d", ListingKind.RESULT: "r"}
+# What the index holds: what the public lists show (closed demands too, for keyword filtering of
+# the closed list). Suggestions, search and alerts ask for status "published" only.
+INDEXED = {ListingKind.DEMAND: (DemandStatus.PUBLISHED, DemandStatus.CLOSED), ListingKind.RESULT: (ResultStatus.PUBLISHED,)}
 WEIGHTS_FILE = "weights.json"
 STATE_FILE = "state.json"
 
@@ -59,7 +62,7 @@ def max_score(weights: dict) -> float:
 
 
 class MatchIndex:
-    """One Matcher over the published listings plus the id of the last change it has seen."""
+    """One Matcher over the listed listings (``INDEXED``) plus the id of the last change it has seen."""
 
     def __init__(self, path: str | Path | None = None, weights: dict | None = None):
         self.path = Path(path) if path else None
@@ -98,7 +101,7 @@ class MatchIndex:
         return True
 
     def rebuild(self, progress: bool = False) -> int:
-        """Fit on every published listing; returns the document count."""
+        """Fit on every listed listing (published, and closed demands); returns the document count."""
         with self._lock:
             last = db.session.scalar(sa.select(sa.func.max(ListingChange.id))) or 0
             self.matcher = Matcher(weights=self.weights, progress=progress).fit(self._all_docs())
@@ -108,10 +111,10 @@ class MatchIndex:
     def _all_docs(self):
         # Streamed in batches; the relationships are not needed for the documents.
         lean = (sa.orm.lazyload("*"),)
-        demands = sa.select(Demand).where(Demand.status == DemandStatus.PUBLISHED).order_by(Demand.id)
+        demands = sa.select(Demand).where(Demand.status.in_(INDEXED[ListingKind.DEMAND])).order_by(Demand.id)
         for demand in db.session.scalars(demands.options(*lean).execution_options(yield_per=2000)):
             yield demand_doc(demand)
-        results = sa.select(Result).where(Result.status == ResultStatus.PUBLISHED).order_by(Result.id)
+        results = sa.select(Result).where(Result.status.in_(INDEXED[ListingKind.RESULT])).order_by(Result.id)
         for result in db.session.scalars(results.options(*lean).execution_options(yield_per=2000)):
             yield result_doc(result)
 
@@ -156,7 +159,7 @@ class MatchIndex:
         model = Demand if kind is ListingKind.DEMAND else Result
         listing = db.session.get(model, listing_id)
         key = doc_id(kind, listing_id)
-        if listing is None or not listing.is_published:
+        if listing is None or listing.status not in INDEXED[kind]:
             if key in self.matcher:
                 self.matcher.remove(key)
             return

@@ -33,7 +33,7 @@ def _detail_url(demand) -> str:
 def list_demands():
     """Published demands with filters, sorting and pagination."""
     filters = browse.ListingFilters.from_args(request.args)
-    page = browse.search_demands(filters, *page_args(request.args), viewer=actor())
+    page = browse.search_demands(filters, *page_args(request.args), viewer=actor(), index=match_index())
     return render_template("demands/list.html", page=page, filters=filters)
 
 

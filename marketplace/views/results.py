@@ -33,7 +33,7 @@ def _detail_url(result) -> str:
 def list_results():
     """Published results with filters, sorting and pagination."""
     filters = browse.ListingFilters.from_args(request.args)
-    page = browse.search_results(filters, *page_args(request.args))
+    page = browse.search_results(filters, *page_args(request.args), index=match_index())
     return render_template("results/list.html", page=page, filters=filters)
 
 

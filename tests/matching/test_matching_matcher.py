@@ -262,3 +262,19 @@ def test_database_values_are_stored_and_none_filters_ignored():
     notes = {n["aspect"]: n for n in m.explain(demand, 1).explanation["notes"]}
     assert notes["trl"]["ok"] and not notes["budget"]["ok"]  # asking 12.5 > budget 10
     json.dumps(m.explain(demand, 1).to_dict(), ensure_ascii=False)
+
+
+def test_retrieve_returns_every_document_with_a_selective_term_best_first():
+    from matching import Matcher
+
+    docs = [{"id": f"d{i}", "title": f"储能电池热失控预警 第{i}号", "text": "热失控 预警" * (i + 1), "keywords": [],
+             "kind": "demand"} for i in range(5)]
+    docs += [{"id": "r1", "title": "光伏组件封装", "text": "钙钛矿叠层", "keywords": [], "kind": "result"}]
+    matcher = Matcher(rerank_depth=2).fit(docs)
+    found = matcher.retrieve("热失控", limit=100)
+    assert {doc_id for doc_id, _ in found} == {f"d{i}" for i in range(5)}  # beyond the re-rank depth
+    scores = [score for _, score in found]
+    assert scores == sorted(scores, reverse=True) and all(s > 0 for s in scores)
+    assert [d for d, _ in matcher.retrieve("热失控", limit=2)] == [d for d, _ in found[:2]]
+    assert matcher.retrieve("热失控", filters={"kind": "result"}) == []
+    assert matcher.retrieve("量子计算") == []

@@ -3,6 +3,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
 from marketplace.services import browse, demands, results
 from marketplace.services.browse import ListingFilters, search_demands, search_results
@@ -31,12 +32,16 @@ def ids(page) -> list[int]:
     return [item.id for item in page.items]
 
 
+def index():
+    return current_app.extensions["match_index"]
+
+
 def find_demands(per_page: int = 50, page: int = 1, **filters) -> list[int]:
-    return ids(search_demands(ListingFilters(**filters), page, per_page))
+    return ids(search_demands(ListingFilters(**filters), page, per_page, index=index()))
 
 
 def find_results(per_page: int = 50, page: int = 1, **filters) -> list[int]:
-    return ids(search_results(ListingFilters(**filters), page, per_page))
+    return ids(search_results(ListingFilters(**filters), page, per_page, index=index()))
 
 
 def set_published_at(listing, when: datetime) -> None:
@@ -158,7 +163,7 @@ def test_result_sorts_with_ties_broken_by_newest_id(ctx):
 def test_pagination_totals_and_pages(ctx):
     user = make_user()
     created = [published_demand(user).id for _ in range(5)]
-    pages = [search_demands(ListingFilters(), n, 2) for n in (1, 2, 3, 4)]
+    pages = [search_demands(ListingFilters(), n, 2, index=index()) for n in (1, 2, 3, 4)]
     assert [p.total for p in pages] == [5] * 4
     assert [len(p.items) for p in pages] == [2, 2, 1, 0]
     assert pages[0].pages == 3 and not pages[0].has_prev and pages[0].has_next
@@ -171,9 +176,9 @@ def test_pagination_counts_only_matches(ctx):
     for _ in range(3):
         published_demand(user, field="ai")
     published_demand(user, field="bci")
-    page = search_demands(ListingFilters(field="ai"), 1, 2)
+    page = search_demands(ListingFilters(field="ai"), 1, 2, index=index())
     assert (page.total, page.pages, len(page.items)) == (3, 2, 2)
-    empty = search_demands(ListingFilters(field="fintech"), 1, 2)
+    empty = search_demands(ListingFilters(field="fintech"), 1, 2, index=index())
     assert (empty.total, empty.pages, empty.items, empty.has_next) == (0, 1, [], False)
 
 
@@ -212,14 +217,32 @@ def test_more_matching_terms_rank_higher(ctx):
     assert find_results(q="钠离子电池热失控") == [two.id, one.id]
 
 
-def test_like_wildcards_in_the_query_are_literal(ctx):
+@pytest.mark.parametrize("q", ["%", "_", "%%%", ",", '"', "[", "]", "[]", '", "', "\\", "的"])
+def test_a_query_without_a_selective_term_matches_nothing_never_everything(ctx, q):
+    """Keyword filtering goes through the match index's terms: punctuation, LIKE wildcards and
+    JSON syntax are no terms at all, and a word nearly every listing has selects nothing."""
+    user = make_user()
+    published_demand(user, title="光电转换效率提升至 25% 以上", keywords=["视觉", "检测"])
+    published_demand(user, title=f"AB_5 型储氢合金，标题里有{q}符号", keywords=[])
+    assert find_demands(q=q) == []
+
+
+def test_numbers_and_latin_words_are_terms(ctx):
     user = make_user()
     percent = published_demand(user, title="光电转换效率提升至 25% 以上")
-    underscore = published_demand(user, title="AB_5 型储氢合金")
-    published_demand(user)
-    assert find_demands(q="%") == [percent.id]
-    assert find_demands(q="_") == [underscore.id]
-    assert find_demands(q="%%%") == []
+    alloy = published_demand(user, title="AB5 型储氢合金")
+    assert find_demands(q="25%") == [percent.id]
+    assert find_demands(q="AB5") == [alloy.id]
+
+
+def test_a_keyword_list_holds_the_best_matches_only(ctx, monkeypatch):
+    from marketplace.services import browse as browse_service
+
+    monkeypatch.setattr(browse_service, "KEYWORD_CANDIDATES", 2)
+    user = make_user()
+    made = [published_demand(user, title="热失控" * (n + 1) + "预警") for n in range(3)]
+    found = find_demands(q="热失控")
+    assert len(found) == 2 and set(found) <= {d.id for d in made}
 
 
 def test_keywords_are_searched(ctx):
@@ -227,15 +250,6 @@ def test_keywords_are_searched(ctx):
     hit = published_result(user, title="新型正极材料", abstract="提升循环寿命。", keywords=["钠离子电池", "层状氧化物"])
     published_result(user)
     assert find_results(q="层状氧化物") == [hit.id]
-
-
-@pytest.mark.parametrize("q", [",", '"', "[", "]", "[]", '", "', "\\"])
-def test_json_punctuation_in_the_query_does_not_match_every_keyword_list(ctx, q):
-    user = make_user()
-    published_demand(user, keywords=["视觉", "检测"])
-    published_demand(user, keywords=[])
-    quoted = published_demand(user, title=f"标题里有{q}符号")
-    assert find_demands(q=q) == [quoted.id]
 
 
 def test_confidential_demands_are_not_found_by_hidden_words(ctx):

@@ -77,12 +77,22 @@ def test_hidden_fields_match_no_filter_on_web_or_api(client, new_client, listed,
     assert web == api == ([plain.id] if args == {"trl_max": "7"} else [])
 
 
-@pytest.mark.parametrize("args", HIDDEN_FILTERS, ids=lambda a: "&".join(f"{k}={v}" for k, v in a.items()))
+@pytest.mark.parametrize("args", [a for a in HIDDEN_FILTERS if "q" not in a],
+                         ids=lambda a: "&".join(f"{k}={v}" for k, v in a.items()))
 def test_the_owner_still_filters_on_its_own_hidden_fields(client, new_client, listed, args):
     owner, secret, _ = listed
     login(client, owner)
     assert secret.id in web_ids(client, args)
     assert secret.id in api_ids(new_client(), args, api_token(new_client(), owner))
+
+
+@pytest.mark.parametrize("q", ["hiddendescword", "hiddenkeyword"])
+def test_keyword_search_reads_the_public_text_only_even_for_the_owner(client, listed, q):
+    """The keyword index holds what every visitor may read (title, field, summary); the owner
+    finds its confidential demands by their hidden words in its workspace, not in public lists."""
+    owner, secret, _ = listed
+    login(client, owner)
+    assert secret.id not in web_ids(client, {"q": q})
 
 
 @pytest.mark.parametrize("sort", HIDDEN_SORTS)
@@ -119,10 +129,11 @@ def test_a_connected_party_with_the_undertaking_reads_details_but_lists_stay_red
 def test_the_service_reads_hidden_fields_only_for_the_owner(ctx, listed):
     owner, secret, _ = listed
     filters = browse.ListingFilters(region="秘")
-    assert [d.id for d in browse.search_demands(filters, 1, 20).items] == []
-    assert [d.id for d in browse.search_demands(filters, 1, 20, viewer=owner).items] == [secret.id]
+    index = ctx.extensions["match_index"]
+    assert [d.id for d in browse.search_demands(filters, 1, 20, index=index).items] == []
+    assert [d.id for d in browse.search_demands(filters, 1, 20, viewer=owner, index=index).items] == [secret.id]
     colleague = make_user(Role.ENTERPRISE, organization=owner.organization)
-    assert [d.id for d in browse.search_demands(filters, 1, 20, viewer=colleague).items] == [secret.id]
+    assert [d.id for d in browse.search_demands(filters, 1, 20, viewer=colleague, index=index).items] == [secret.id]
     demands.update_demand(owner, secret.id, {"visibility": "public"})
     db.session.commit()
-    assert [d.id for d in browse.search_demands(filters, 1, 20).items] == [secret.id]
+    assert [d.id for d in browse.search_demands(filters, 1, 20, index=index).items] == [secret.id]
