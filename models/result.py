@@ -16,7 +16,7 @@ class Result(ListingMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("trl BETWEEN 1 AND 9", name="trl_range"),
         sa.CheckConstraint("asking_price IS NULL OR asking_price >= 0", name="asking_price_non_negative"),
-        sa.Index("ix_results_status_published_at", "status", "published_at"),
+        sa.Index("ix_results_status_published_at", "status", "published_at", "id"),
     )
 
     abstract: Mapped[str] = mapped_column(sa.Text)

@@ -101,7 +101,7 @@ def page_params() -> tuple[int, int]:
 def page_json(page, serialize) -> dict:
     """The list envelope of API.md."""
     return {"items": [serialize(item) for item in page.items], "page": page.page,
-            "per_page": page.per_page, "total": page.total}
+            "per_page": page.per_page, "total": page.total, "total_capped": page.capped}
 
 
 def not_found() -> NotFound:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import request
 
 from models import Notification, Watch, db
-from ..services import notifications, stats, watches
+from ..public_figures import statistics
+from ..services import notifications, watches
 from . import api_bp, created, current_api_user, idempotent, json_body, page_json, page_params, token_required
 from .serializers import iso
 
@@ -77,4 +78,4 @@ def delete_watch(watch_id: int):
 def stats_json():
     """The funnel from recorded events (public): listings, pairings, the PoC stage (requests, bids,
     engagements by status, completed validations by verdict, deal amount), by_field, by_month."""
-    return stats.funnel()
+    return statistics()

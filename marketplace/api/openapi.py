@@ -16,7 +16,9 @@ def _enum(enum_cls) -> dict:
 def _list_of(ref: str) -> dict:
     return {"type": "object", "properties": {
         "items": {"type": "array", "items": {"$ref": f"#/components/schemas/{ref}"}},
-        "page": _INT, "per_page": _INT, "total": _INT}}
+        "page": _INT, "per_page": _INT,
+        "total": {"type": "integer", "description": "matching rows, counted up to 10,000"},
+        "total_capped": {"type": "boolean", "description": "more than `total` rows match; pages end at 10,000 rows"}}}
 
 
 _ORG = {"type": "object", "properties": {"id": _INT, "name": _STR, "kind": _enum(OrgKind), "region": _STR, "verified": _BOOL}}

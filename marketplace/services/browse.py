@@ -13,7 +13,7 @@ from models import (
 
 from .match_index import MatchIndex, parse_doc_id
 from .pagination import Page, paginate
-from .visibility import visible_column
+from .visibility import visible_column, visible_where
 
 KEYWORD_CANDIDATES = 1000  # a keyword list holds at most this many best matches
 PUBLIC_DEMAND_STATUSES = (DemandStatus.PUBLISHED, DemandStatus.CLOSED)
@@ -69,19 +69,20 @@ def search_demands(filters: ListingFilters, page: int, per_page: int, viewer: Us
     demand's hidden fields are empty to them, so it falls out of such a filter and sorts last."""
     status = DemandStatus.CLOSED if filters.status == "closed" else DemandStatus.PUBLISHED
     query = sa.select(Demand).where(Demand.status == status)
-    region, trl_target, mode, deadline, budget_max = (
-        visible_column(column, viewer) for column in
-        (Demand.region, Demand.trl_target, Demand.cooperation_mode, Demand.deadline, Demand.budget_max))
     if filters.field:
         query = query.where(Demand.field_code == filters.field)
+    hidden_fields = []  # filters on fields a confidential demand hides: see services/visibility.py
     if filters.region:
-        query = query.where(region.ilike(f"%{_escape_like(filters.region)}%", escape="\\"))
+        hidden_fields.append(Demand.region.ilike(f"%{_escape_like(filters.region)}%", escape="\\"))
     if filters.trl_min:
-        query = query.where(trl_target >= filters.trl_min)
+        hidden_fields.append(Demand.trl_target >= filters.trl_min)
     if filters.trl_max:
-        query = query.where(trl_target <= filters.trl_max)
+        hidden_fields.append(Demand.trl_target <= filters.trl_max)
     if filters.mode in CooperationMode.codes():
-        query = query.where(mode == CooperationMode(filters.mode).value)
+        hidden_fields.append(Demand.cooperation_mode == CooperationMode(filters.mode))
+    if hidden_fields:
+        query = query.where(visible_where(sa.and_(*hidden_fields), viewer))
+    deadline, budget_max = (visible_column(column, viewer) for column in (Demand.deadline, Demand.budget_max))
     orders = {
         "newest": [Demand.published_at.desc()],
         "deadline": [deadline.asc().nulls_last()],
@@ -151,6 +152,15 @@ def latest(model, status, limit: int = 6) -> list:
     query = (sa.select(model).where(model.status == status)
              .order_by(model.published_at.desc(), model.id.desc()).limit(limit))
     return list(db.session.scalars(query).unique())
+
+
+def counts_version() -> str:
+    """What the home page's counts depend on: listing changes and new organizations (index reads)."""
+    from models import ListingChange, Organization
+
+    change = db.session.scalar(sa.select(sa.func.max(ListingChange.id))) or 0
+    org = db.session.scalar(sa.select(sa.func.max(Organization.id))) or 0
+    return f"{change}:{org}"
 
 
 def counts() -> dict[str, int]:

@@ -136,3 +136,11 @@ def funnel(now: datetime | None = None) -> dict:
         "by_field": _by_field(fields, poc),
         "by_month": _by_month(now or utcnow(), poc),
     }
+
+
+def figures_version(now: datetime | None = None) -> str:
+    """What the figures depend on, cheaply: the newest event and the current month (the months
+    shown roll over). Equal versions mean equal figures, so a cached copy stays exact."""
+    now = now or utcnow()
+    newest = db.session.scalar(sa.select(sa.func.max(Event.id))) or 0
+    return f"{newest}:{now:%Y-%m}"

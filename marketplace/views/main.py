@@ -5,6 +5,7 @@ from flask import Blueprint, render_template, request
 
 from models import Demand, DemandStatus, Result, ResultStatus
 from ..extensions import match_index
+from ..public_figures import home_counts
 from ..services import browse, suggestions
 from . import page_args
 
@@ -16,7 +17,7 @@ def index():
     """Home: what the platform holds, the newest demands and results."""
     return render_template(
         "main/index.html",
-        counts=browse.counts(),
+        counts=home_counts(),
         demands=browse.latest(Demand, DemandStatus.PUBLISHED),
         results=browse.latest(Result, ResultStatus.PUBLISHED),
     )

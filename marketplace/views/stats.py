@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from ..services import stats
+from ..public_figures import statistics
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
 
@@ -11,7 +11,7 @@ bp = Blueprint("stats", __name__, url_prefix="/stats")
 @bp.get("/")
 def index():
     """Listings, pairings and the PoC stage, the funnel from publication to validation; per field and month."""
-    figures = stats.funnel()
+    figures = statistics()
     peak = max([1, *(max(m["demands"], m["results"], m["pairings"]) for m in figures["by_month"])])
     poc_fields = [row for row in figures["by_field"]
                   if row["validation_requests"] or row["bids"] or any(row["engagements"].values())]

@@ -117,8 +117,8 @@ def test_list_pagination_envelope(client, owner):
     make_demand(owner, title="草稿")
 
     body = client.get("/api/v1/demands?per_page=10&page=3").get_json()
-    assert set(body) == {"items", "page", "per_page", "total"}
-    assert (body["page"], body["per_page"], body["total"]) == (3, 10, 25)
+    assert set(body) == {"items", "page", "per_page", "total", "total_capped"}
+    assert (body["page"], body["per_page"], body["total"], body["total_capped"]) == (3, 10, 25, False)
     assert [d["title"] for d in body["items"]] == [f"需求{i:02d}" for i in range(4, -1, -1)]
     default = client.get("/api/v1/demands").get_json()
     assert default["per_page"] == 20 and len(default["items"]) == 20
