@@ -42,8 +42,8 @@ def _readable(explanation: dict | None, names: dict[str, str]) -> dict:
     return explanation
 
 
-def _hydrate(index: MatchIndex, matches) -> list[Suggestion]:
-    """Load the listings of index matches, in rank order, skipping any deleted meanwhile."""
+def _rows(matches) -> dict[str, Any]:
+    """The listings of index matches by index id, in one query per kind."""
     ids = {ListingKind.DEMAND: [], ListingKind.RESULT: []}
     for match in matches:
         kind, listing_id = parse_doc_id(match.id)
@@ -53,10 +53,20 @@ def _hydrate(index: MatchIndex, matches) -> list[Suggestion]:
         if ids[kind]:
             for row in db.session.scalars(sa.select(model).where(model.id.in_(ids[kind]))).unique():
                 rows[doc_id(kind, row.id)] = row
-    names, top = _field_names(), max_score(index.weights)
+    return rows
+
+
+def _suggestions(index: MatchIndex, matches, rows: dict[str, Any], names: dict[str, str]) -> list[Suggestion]:
+    """Matches as suggestions, in rank order, skipping listings deleted or retired meanwhile."""
+    top = max_score(index.weights)
     return [Suggestion(rows[m.id], m.score, min(100, round(100 * m.score / top)), m.components,
                        _readable(m.explanation, names))
             for m in matches if m.id in rows and rows[m.id].is_published]
+
+
+def _hydrate(index: MatchIndex, matches) -> list[Suggestion]:
+    """Load the listings of index matches, in rank order, skipping any deleted meanwhile."""
+    return _suggestions(index, matches, _rows(matches), _field_names())
 
 
 def query_doc(listing, viewer: User | None) -> dict:
@@ -98,5 +108,10 @@ def pair_score(index: MatchIndex, demand: Demand, result: Result) -> tuple[float
 
 def for_listings(index: MatchIndex, listings, viewer: User | None, per_listing: int = 3) -> dict[int, list[Suggestion]]:
     """The top suggestions of each published listing (a workspace's overview), by listing id."""
-    return {listing.id: suggest(index, listing, viewer, limit=per_listing)
-            for listing in listings if listing.is_published}
+    matcher = index.ready()
+    matches = {listing.id: matcher.query(query_doc(listing, viewer), top=per_listing, filters={
+        "kind": "result" if isinstance(listing, Demand) else "demand", "status": "published"})
+        for listing in listings if listing.is_published}
+    rows = _rows([m for found in matches.values() for m in found])  # one load for the whole page
+    names = _field_names()
+    return {listing_id: _suggestions(index, found, rows, names) for listing_id, found in matches.items()}

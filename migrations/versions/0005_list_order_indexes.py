@@ -1,5 +1,6 @@
-"""the lists' default order (status, newest first, ties by id) fully covered by one index each, so
-a page of a large list reads twenty index entries instead of sorting a group of equal timestamps
+"""the lists' default order (status, newest first, ties by id) and the workspace's (organization,
+last updated) each covered by one index, so a page of a large list reads twenty index entries
+instead of sorting the table or a group of equal timestamps
 
 Revision ID: 5a1c0e7d9b21
 Revises: 476719d9829e
@@ -21,10 +22,13 @@ def upgrade():
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_index(f"ix_{table}_status_published_at")
             batch_op.create_index(f"ix_{table}_status_published_at", ["status", "published_at", "id"], unique=False)
+            batch_op.create_index(f"ix_{table}_organization_updated", ["organization_id", "updated_at", "id"],
+                                  unique=False)
 
 
 def downgrade():
     for table in ("demands", "results"):
         with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(f"ix_{table}_organization_updated")
             batch_op.drop_index(f"ix_{table}_status_published_at")
             batch_op.create_index(f"ix_{table}_status_published_at", ["status", "published_at"], unique=False)
