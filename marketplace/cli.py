@@ -22,7 +22,7 @@ def init_app(app) -> None:
 @click.command("seed")
 @click.option("--password", help="Password of the demo accounts (default: generated and printed).")
 @click.option("--synthetic", type=click.IntRange(min=0), default=0,
-              help="Also add N generated demands and N results (scale tests).")
+              help="Also add N generated demands and N results with pairings (scale tests), then rebuild the match index.")
 @click.option("--if-empty", is_flag=True, help="Only seed a database that has no accounts yet.")
 def seed(password: str | None, synthetic: int, if_empty: bool) -> None:
     """Load the demo data idempotently through the services and print the demo accounts."""
@@ -43,8 +43,14 @@ def seed(password: str | None, synthetic: int, if_empty: bool) -> None:
         raise click.ClickException(f"{error.message} {error.fields}") from error
     click.echo(report.describe())
     if synthetic:
-        added = load_synthetic(synthetic, progress=True)
-        click.echo(f"Synthetic data: {added} demands and {added} results added.")
+        added = load_synthetic(synthetic, progress=True, response_days=current_app.config["PAIRING_RESPONSE_DAYS"])
+        click.echo(f"Synthetic data: {added} demands and {added} results added, with pairings.")
+        # The bulk load records no listing changes (seeds/synthetic.py says why): rebuild instead.
+        index = current_app.extensions["match_index"]
+        count = index.rebuild(progress=True)
+        index.save()
+        click.echo(f"Match index rebuilt: {count} listings" + (f", saved to {index.path}" if index.path else "")
+                   + "; restart running workers to load it.")
 
 
 @click.command("create-admin")
