@@ -2,6 +2,8 @@
 ``agreements verify``, ``engagements sweep`` (``db upgrade`` comes from Flask-Migrate)."""
 from __future__ import annotations
 
+import time
+
 import click
 
 from models import db
@@ -43,14 +45,16 @@ def seed(password: str | None, synthetic: int, if_empty: bool) -> None:
         raise click.ClickException(f"{error.message} {error.fields}") from error
     click.echo(report.describe())
     if synthetic:
+        started = time.monotonic()
         added = load_synthetic(synthetic, progress=True, response_days=current_app.config["PAIRING_RESPONSE_DAYS"])
-        click.echo(f"Synthetic data: {added} demands and {added} results added, with pairings.")
+        click.echo(f"Synthetic data: {added} demands and {added} results added, with pairings "
+                   f"({time.monotonic() - started:.0f} s).")
         # The bulk load records no listing changes (seeds/synthetic.py says why): rebuild instead.
-        index = current_app.extensions["match_index"]
+        started, index = time.monotonic(), current_app.extensions["match_index"]
         count = index.rebuild(progress=True)
         index.save()
         click.echo(f"Match index rebuilt: {count} listings" + (f", saved to {index.path}" if index.path else "")
-                   + "; restart running workers to load it.")
+                   + f" ({time.monotonic() - started:.0f} s); restart running workers to load it.")
 
 
 @click.command("create-admin")
