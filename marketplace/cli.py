@@ -2,6 +2,8 @@
 ``agreements verify``, ``engagements sweep`` (``db upgrade`` comes from Flask-Migrate)."""
 from __future__ import annotations
 
+import time
+
 import click
 
 from models import db
@@ -22,7 +24,7 @@ def init_app(app) -> None:
 @click.command("seed")
 @click.option("--password", help="Password of the demo accounts (default: generated and printed).")
 @click.option("--synthetic", type=click.IntRange(min=0), default=0,
-              help="Also add N generated demands and N results (scale tests).")
+              help="Also add N generated demands and N results with pairings (scale tests), then rebuild the match index.")
 @click.option("--if-empty", is_flag=True, help="Only seed a database that has no accounts yet.")
 def seed(password: str | None, synthetic: int, if_empty: bool) -> None:
     """Load the demo data idempotently through the services and print the demo accounts."""
@@ -43,8 +45,16 @@ def seed(password: str | None, synthetic: int, if_empty: bool) -> None:
         raise click.ClickException(f"{error.message} {error.fields}") from error
     click.echo(report.describe())
     if synthetic:
-        added = load_synthetic(synthetic, progress=True)
-        click.echo(f"Synthetic data: {added} demands and {added} results added.")
+        started = time.monotonic()
+        added = load_synthetic(synthetic, progress=True, response_days=current_app.config["PAIRING_RESPONSE_DAYS"])
+        click.echo(f"Synthetic data: {added} demands and {added} results added, with pairings "
+                   f"({time.monotonic() - started:.0f} s).")
+        # The bulk load records no listing changes (seeds/synthetic.py says why): rebuild instead.
+        started, index = time.monotonic(), current_app.extensions["match_index"]
+        count = index.rebuild(progress=True)
+        index.save()
+        click.echo(f"Match index rebuilt: {count} listings" + (f", saved to {index.path}" if index.path else "")
+                   + f" ({time.monotonic() - started:.0f} s); restart running workers to load it.")
 
 
 @click.command("create-admin")

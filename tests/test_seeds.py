@@ -1,12 +1,12 @@
-"""Demo data and synthetic data: loaded through the services' rules, idempotent, pairs resolvable."""
+"""Demo data: loaded through the services' rules, idempotent, pairs resolvable (synthetic data:
+test_seeds_synthetic.py)."""
 import json
-from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
-from marketplace.services import accounts, demands, results
+from marketplace.services import accounts
 from models import (
     SEED_FIELDS,
     AgreementSignature,
@@ -17,7 +17,6 @@ from models import (
     DemandStatus,
     Engagement,
     Event,
-    EventKind,
     MilestoneSubmission,
     Notification,
     Organization,
@@ -31,9 +30,8 @@ from models import (
     ValidationRequest,
     db,
 )
-from seeds import loader, synthetic
+from seeds import loader
 
-from .factories import make_user
 
 
 @pytest.fixture(autouse=True)
@@ -146,68 +144,3 @@ def test_every_labelled_pair_resolves_to_published_listings(ctx):
         for key in pair["results"]:
             result = db.session.get(Result, keys["results"][key])
             assert result.status is ResultStatus.PUBLISHED, key
-
-
-# --- synthetic data ---------------------------------------------------------------------------
-
-def demand_payload(row: dict) -> dict:
-    """The API-shaped payload of a synthetic demand row."""
-    return {"title": row["title"], "description": row["description"], "summary": row["summary"],
-            "field": row["field_code"], "keywords": row["keywords"], "budget_min": row["budget_min"],
-            "budget_max": row["budget_max"], "deadline": row["deadline"].isoformat(),
-            "cooperation_mode": row["cooperation_mode"].value, "trl_target": row["trl_target"],
-            "region": row["region"], "visibility": row["visibility"].value, "status": row["status"].value}
-
-
-def result_payload(row: dict) -> dict:
-    """The API-shaped payload of a synthetic result row."""
-    return {"title": row["title"], "abstract": row["abstract"], "field": row["field_code"],
-            "keywords": row["keywords"], "trl": row["trl"], "maturity": row["maturity"].value,
-            "transfer_modes": row["transfer_modes"], "asking_price": row["asking_price"],
-            "region": row["region"], "status": row["status"].value}
-
-
-@pytest.mark.parametrize("kind, role, payload, create, model, published", [
-    ("demand", Role.ENTERPRISE, demand_payload, demands.create_demand, Demand, DemandStatus.PUBLISHED),
-    ("result", Role.RESEARCHER, result_payload, results.create_result, Result, ResultStatus.PUBLISHED),
-])
-def test_synthetic_rows_pass_the_services_rules(ctx, kind, role, payload, create, model, published):
-    owner = make_user(role)
-    fields = [code for code, _, _ in SEED_FIELDS]
-    rows = list(synthetic.synthetic_rows(50, kind, owner, fields, synthetic._vocabulary(), seed=7))
-    assert len(rows) == 50 and {r["field_code"] for r in rows} == set(fields)
-    for row in rows:
-        create(owner, payload(row))  # raises ValidationFailed on the first row outside the rules
-    db.session.commit()
-    assert count(model, model.status == published) == 50
-
-
-def test_synthetic_rows_are_deterministic_for_a_seed(ctx):
-    owner = make_user()
-    vocab, fields = synthetic._vocabulary(), [code for code, _, _ in SEED_FIELDS]
-    first = [r["title"] for r in synthetic.synthetic_rows(20, "demand", owner, fields, vocab, seed=3)]
-    again = [r["title"] for r in synthetic.synthetic_rows(20, "demand", owner, fields, vocab, seed=3)]
-    assert first == again and len(set(first)) == 20
-
-
-def test_load_synthetic_inserts_published_rows_and_repeats_with_new_titles(ctx):
-    accounts.create_admin(f"admin@{loader.DEMO_DOMAIN}", DEMO_PASSWORD)
-    db.session.commit()
-    assert synthetic.load_synthetic(200) == 200
-    assert count(Demand, Demand.status == DemandStatus.PUBLISHED) == 200
-    assert count(Result, Result.status == ResultStatus.PUBLISHED) == 200
-    synthetic.load_synthetic(200)
-    assert count(Demand) == 400 and count(Result) == 400
-    for model in (Demand, Result):
-        assert count(model, model.published_at.is_(None)) == 0
-        assert db.session.scalar(sa.select(sa.func.count(sa.distinct(model.title)))) == 400
-    assert count(Demand, Demand.deadline <= date.today()) == 0
-    assert count(Demand, Demand.budget_min > Demand.budget_max) == 0
-    assert count(User) == 3  # admin plus one synthetic owner per side, created once
-    # Statistics count events only: one publish event per synthetic listing, pointing at it.
-    for kind, column, model in ((EventKind.DEMAND_PUBLISHED, Event.demand_id, Demand),
-                                (EventKind.RESULT_PUBLISHED, Event.result_id, Result)):
-        assert count(Event, Event.kind == kind) == 400
-        linked = sa.select(sa.func.count(sa.distinct(column))).join(model, model.id == column)
-        assert db.session.scalar(linked.where(Event.kind == kind)) == 400
-    assert date.today() + timedelta(days=400) >= db.session.scalar(sa.select(sa.func.max(Demand.deadline)))
