@@ -2,6 +2,7 @@
 ``agreements verify``, ``engagements sweep`` (``db upgrade`` comes from Flask-Migrate)."""
 from __future__ import annotations
 
+import os
 import time
 
 import click
@@ -51,7 +52,7 @@ def seed(password: str | None, synthetic: int, if_empty: bool) -> None:
                    f"({time.monotonic() - started:.0f} s).")
         # The bulk load records no listing changes (seeds/synthetic.py says why): rebuild instead.
         started, index = time.monotonic(), current_app.extensions["match_index"]
-        count = index.rebuild(progress=True)
+        count = index.rebuild(progress=True, workers=os.cpu_count() or 1)
         index.save()
         click.echo(f"Match index rebuilt: {count} listings" + (f", saved to {index.path}" if index.path else "")
                    + f" ({time.monotonic() - started:.0f} s); restart running workers to load it.")
@@ -106,7 +107,7 @@ def rebuild(if_missing: bool) -> None:
     if if_missing and index.path and (index.path / "state.json").exists():
         click.echo(f"Match index present at {index.path}; not rebuilt.")
         return
-    count = index.rebuild(progress=True)
+    count = index.rebuild(progress=True, workers=os.cpu_count() or 1)
     index.save()
     click.echo(f"Match index rebuilt: {count} listings" + (f", saved to {index.path}." if index.path else "."))
 

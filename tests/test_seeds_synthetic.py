@@ -205,5 +205,6 @@ def test_seed_command_adds_synthetic_data_and_rebuilds_the_index(ctx):
     newest = db.session.scalar(sa.select(Demand).where(Demand.status == DemandStatus.PUBLISHED)
                                .order_by(Demand.id.desc()).limit(1))
     assert f"d{newest.id}" in index.matcher and len(index.matcher) == (
-        count(Demand, Demand.status == DemandStatus.PUBLISHED) + count(Result, Result.status == ResultStatus.PUBLISHED))
+        count(Demand, Demand.status.in_([DemandStatus.PUBLISHED, DemandStatus.CLOSED]))  # closed: the closed list's keywords
+        + count(Result, Result.status == ResultStatus.PUBLISHED))
     assert isinstance(newest.published_at, datetime)

@@ -100,11 +100,12 @@ class MatchIndex:
         self.matcher.set_params(weights=self.weights)
         return True
 
-    def rebuild(self, progress: bool = False) -> int:
-        """Fit on every listed listing (published, and closed demands); returns the document count."""
+    def rebuild(self, progress: bool = False, workers: int = 1) -> int:
+        """Fit on every listed listing (published, and closed demands); returns the document count.
+        ``workers`` processes tokenize in parallel (the command line uses every core)."""
         with self._lock:
             last = db.session.scalar(sa.select(sa.func.max(ListingChange.id))) or 0
-            self.matcher = Matcher(weights=self.weights, progress=progress).fit(self._all_docs())
+            self.matcher = Matcher(weights=self.weights, progress=progress, workers=workers).fit(self._all_docs())
             self.last_change_id = last
             return len(self.matcher)
 

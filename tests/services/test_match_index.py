@@ -61,17 +61,33 @@ def test_second_worker_sees_publish_edit_and_withdraw_without_restart(ctx):
     assert f"r{other.id}" in worker_b.ready()
 
 
-def test_deleted_draft_and_closed_demand_leave_the_index(ctx):
-    enterprise = make_user(Role.ENTERPRISE)
+def test_a_closed_demand_stays_indexed_as_closed_and_a_withdrawn_result_leaves(ctx):
+    """Closed demands stay (the closed list is searched through the index) with their status,
+    so suggestions and search, which ask for published ones, never show them."""
+    enterprise, researcher = make_user(Role.ENTERPRISE), make_user(Role.RESEARCHER)
     demand = make_demand(enterprise, status="published")
+    result = make_result(researcher, status="published")
     index = MatchIndex()
-    assert f"d{demand.id}" in index.ready()
+    assert f"d{demand.id}" in index.ready() and f"r{result.id}" in index.ready()
     demands.change_demand_status(enterprise, demand.id, demands.DemandStatus.CLOSED)
+    results.change_result_status(researcher, result.id, results.ResultStatus.WITHDRAWN)
     db.session.commit()
-    assert f"d{demand.id}" not in index.ready()
+    matcher = index.ready()
+    assert matcher.get(f"d{demand.id}")["status"] == "closed" and f"r{result.id}" not in matcher
+    assert matcher.query(demand.title, filters={"kind": "demand", "status": "published"}) == []
     demands.change_demand_status(enterprise, demand.id, demands.DemandStatus.PUBLISHED)
     db.session.commit()
-    assert f"d{demand.id}" in index.ready()
+    assert index.ready().get(f"d{demand.id}")["status"] == "published"
+
+
+def test_a_deleted_draft_leaves_the_index(ctx):
+    enterprise = make_user(Role.ENTERPRISE)
+    draft = make_demand(enterprise)
+    index = MatchIndex()
+    assert f"d{draft.id}" not in index.ready()
+    demands.delete_demand(enterprise, draft.id)
+    db.session.commit()
+    assert f"d{draft.id}" not in index.ready() and index.catch_up() == 0
 
 
 def test_catch_up_applies_each_change_once_and_reports_count(ctx):
