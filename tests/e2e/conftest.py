@@ -59,6 +59,20 @@ def page(browser):
     context.close()
 
 
+def once_refreshed(read, before, seconds: float = 10.0):
+    """What ``read()`` shows once it differs from ``before`` (or after ``seconds``). The public
+    figures come from the shared cache, which answers the previous copy while one background
+    thread recomputes it: the page a moment after a change may still show the figure before it."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    value = read()
+    while value == before and time.monotonic() < deadline:
+        time.sleep(0.2)
+        value = read()
+    return value
+
+
 def sign_in(page, base: str, email: str) -> None:
     """Log in through the form as a person would."""
     page.goto(f"{base}/auth/login")

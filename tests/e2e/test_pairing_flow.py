@@ -1,7 +1,7 @@
 """Issue 4's walk-through in a browser: the demo enterprise opens a demand, reads the explained
 suggestions, proposes a pairing; the demo researcher reads and accepts it; they exchange
 messages; the public statistics page counts the connection."""
-from .conftest import sign_in
+from .conftest import once_refreshed, sign_in
 
 DEMAND = "揭榜挂帅：五轴加工中心热变形误差实时补偿"
 RESULT = "数控机床热误差关键测点优选与自适应实时补偿技术"
@@ -46,4 +46,4 @@ def test_propose_accept_and_talk(live_server, browser):
     enterprise.wait_for_selector("text=好的，周二见。")
     assert enterprise.locator(".message").count() == 2
 
-    assert connected_count(visitor, live_server) == before + 1
+    assert once_refreshed(lambda: connected_count(visitor, live_server), before) == before + 1
