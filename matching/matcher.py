@@ -9,6 +9,7 @@ import numpy as np
 from . import encode, ranking, scoring
 from .explain import build_explanation
 from .postings import Channel, Grow
+from .rwlock import reads, writes
 from .ranking import Match, first_stage, id_key, rerank, score_slot
 from .store import FILTER_FIELDS, DocStore
 
@@ -37,6 +38,7 @@ class Matcher:
         """Effective blend weights (defaults overridden by ``weights``)."""
         return {**scoring.DEFAULT_WEIGHTS, **(self.weights or {})}
 
+    @writes
     def fit(self, docs: Iterable) -> Matcher:
         """Index a corpus (any iterable of documents, streamed in chunks); returns self."""
         self._touch()
@@ -82,6 +84,7 @@ class Matcher:
         """Record a mutation."""
         self.__dict__["_mutations"] = self._version + 1
 
+    @writes
     def add(self, doc) -> Matcher:
         """Make one new document matchable at once (no refit)."""
         self._touch()
@@ -99,6 +102,7 @@ class Matcher:
             self.compact()
         return self
 
+    @writes
     def remove(self, doc_id) -> Matcher:
         """Drop one document from the index."""
         slot = self.slot_of_.pop(doc_id)
@@ -110,6 +114,7 @@ class Matcher:
         self.store_.drop(slot)
         return self
 
+    @writes
     def update(self, doc) -> Matcher:
         """Replace a document (or add it when unknown)."""
         doc = encode.as_document(doc)
@@ -117,6 +122,7 @@ class Matcher:
             self.remove(doc["id"])
         return self.add(doc)
 
+    @writes
     def compact(self) -> Matcher:
         """Fold recently added documents into the main index segment."""
         n = len(self.store_)
@@ -124,12 +130,15 @@ class Matcher:
         self.char_.compact(n)
         return self
 
+    @reads
     def __len__(self) -> int:
         return len(self.slot_of_)
 
+    @reads
     def __contains__(self, doc_id) -> bool:
         return doc_id in self.slot_of_
 
+    @reads
     def get(self, doc_id) -> dict:
         """The stored document with this id."""
         return self.store_.get(self.slot_of_[doc_id])
@@ -142,19 +151,21 @@ class Matcher:
                repr(sorted((k, sorted(map(str, v)) if isinstance(v, (list, tuple, set, frozenset)) else str(getattr(v, "value", v)))
                            for k, v in (filters or {}).items())))
         cache = self.__dict__.setdefault("_masks", {})
-        if key not in cache:
-            mask = None if self.alive_.a.all() else self.alive_.a.copy()
-            for name, value in (filters or {}).items():
-                if value is None:  # "no filter on this field", as a web form leaves it
-                    continue
-                if name not in FILTER_FIELDS:
-                    raise ValueError(f"unknown filter {name!r}; use one of {FILTER_FIELDS}")
-                m = self.store_.filter_mask(name, value)
-                mask = m if mask is None else mask & m
-            if len(cache) > 16:
-                cache.clear()
-            cache[key] = mask
-        return cache[key]
+        found = cache.get(key, cache)  # one lookup: queries run at once and one may clear the cache
+        if found is not cache:
+            return found
+        mask = None if self.alive_.a.all() else self.alive_.a.copy()
+        for name, value in (filters or {}).items():
+            if value is None:  # "no filter on this field", as a web form leaves it
+                continue
+            if name not in FILTER_FIELDS:
+                raise ValueError(f"unknown filter {name!r}; use one of {FILTER_FIELDS}")
+            m = self.store_.filter_mask(name, value)
+            mask = m if mask is None else mask & m
+        if len(cache) > 16:
+            cache.clear()
+        cache[key] = mask
+        return mask
 
     def _query_doc(self, q) -> dict:
         """A query as a document: plain text, or a (possibly id-less) document."""
@@ -162,6 +173,7 @@ class Matcher:
             return {"id": None, "title": "", "text": q, "keywords": []}
         return encode.as_document(q, require_id=False)
 
+    @reads
     def query(self, q, top: int = 10, filters: dict | None = None, explain: bool = True) -> list[Match]:
         """Rank indexed documents for a text or a document; best first, ties broken by id."""
         qdoc = self._query_doc(q)
@@ -176,6 +188,7 @@ class Matcher:
             out.append(Match(doc["id"], score, {k: round(v, 6) for k, v in comp.items()}, exp, doc))
         return out
 
+    @reads
     def retrieve(self, q, limit: int = 1000, filters: dict | None = None) -> list[tuple[object, float]]:
         """(id, selection score) of up to ``limit`` documents sharing a selective term with ``q``,
         best first (ties by slot): a fast keyword filter for long lists — no re-rank, no
@@ -185,6 +198,7 @@ class Matcher:
         slots, scores = ranking.retrieve(self, words, chars, self._mask(filters), max(1, limit))
         return [(self.store_.get(int(slot))["id"], float(score)) for slot, score in zip(slots, scores)]
 
+    @reads
     def explain(self, q, doc_id) -> Match:
         """Score and explanation of one document for ``q``, whether or not it ranks in the top."""
         qdoc = self._query_doc(q)
@@ -211,6 +225,7 @@ class Matcher:
         return self
 
     # -- persistence ----------------------------------------------------------------------
+    @writes
     def save(self, path) -> None:
         """Write the fitted index to a directory (versioned format, atomic switch-over)."""
         from .store import save_matcher
