@@ -28,6 +28,8 @@ class Config:
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12  # seconds; web sessions expire after 12 h
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead of a clock
     MAX_CONTENT_LENGTH = 1024 * 1024  # 1 MiB of request body
+    MAX_QUERY_STRING = 4096  # bytes of query string (more: 414)
+    DB_STATEMENT_TIMEOUT_MS = 5000  # one SQL statement of a request (more: 503); 0 = no limit
 
     API_TOKEN_LIFETIME_HOURS = 24 * 30
     CACHE_BACKGROUND_REFRESH = True  # a stale cached figure is answered while a thread recomputes it

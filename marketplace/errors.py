@@ -1,21 +1,24 @@
 """Error pages and JSON error bodies (API.md: {"error": {code, message, fields}})."""
 from __future__ import annotations
 
-from flask import jsonify, render_template, request
+import sqlalchemy as sa
+from flask import jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from models import db
+from .request_limits import RETRY_AFTER_SECONDS, is_statement_timeout
 from .services.errors import DomainError, ValidationFailed
 
 _HTTP_CODES = {
     400: "validation_error", 401: "unauthorized", 403: "forbidden", 404: "not_found",
     405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 415: "validation_error",
-    422: "validation_error", 429: "rate_limited",
+    414: "query_too_long", 422: "validation_error", 429: "rate_limited", 503: "timeout",
 }
 _HTTP_MESSAGES = {
     400: "请求格式不正确。", 401: "请先登录。", 403: "没有权限执行此操作。", 404: "页面或内容不存在。",
     405: "不支持该请求方法。", 409: "当前状态不允许此操作。", 413: "请求内容过大。",
+    414: "查询参数过长，请缩短后重试。",
     429: "请求过于频繁，请稍后再试。", 500: "服务器内部错误，我们已记录，请稍后再试。",
 }
 
@@ -29,8 +32,8 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     """One error in the API's shape or as an error page."""
     if wants_json():
         body = {"error": {"code": code, "message": message, "fields": fields or {}}}
-        return jsonify(body), status
-    return render_template("error.html", status=status, message=message), status
+        return make_response(jsonify(body), status)
+    return make_response(render_template("error.html", status=status, message=message), status)
 
 
 def _nul_paths(value) -> list[str]:
@@ -83,7 +86,18 @@ def init_app(app) -> None:
         message = _HTTP_MESSAGES.get(status, error.description or "")
         response = error_response(status, _HTTP_CODES.get(status, "error"), message)
         if status == 429 and error.get_response().headers.get("Retry-After"):
-            response[0].headers["Retry-After"] = error.get_response().headers["Retry-After"]
+            response.headers["Retry-After"] = error.get_response().headers["Retry-After"]
+        return response
+
+    @app.errorhandler(sa.exc.OperationalError)
+    def database_error(error: sa.exc.OperationalError):
+        if not is_statement_timeout(error):
+            return unexpected(error)
+        db.session.rollback()
+        app.logger.warning("statement cut off after %s ms on %s %s", app.config["DB_STATEMENT_TIMEOUT_MS"],
+                           request.method, request.full_path)
+        response = error_response(503, "timeout", "查询耗时过长，已中止。请缩小范围（如加上领域或关键词）后再试。")
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
     @app.errorhandler(Exception)

@@ -134,13 +134,31 @@ def _with_idempotency_keys(spec: dict) -> dict:
     return spec
 
 
+_LIMIT_ERRORS = {
+    "414": {"description": "The query string is longer than the limit (4,096 bytes by default)", **_ref("Error")},
+    "503": {"description": "A database statement ran past the limit (5 s by default) and was cut off; "
+                           "retry after the Retry-After seconds, with a narrower query", **_ref("Error")},
+}
+
+
+def _with_request_limits(spec: dict) -> dict:
+    """Every operation may meet the request limits (marketplace/request_limits.py); the lists'
+    keyword filter takes at most 24 words (more: 422). Works on the copy made for the document."""
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            op["responses"] = {**op["responses"], **_LIMIT_ERRORS}
+            if method == "get" and path in ("/demands", "/results"):
+                op["responses"].setdefault("422", {"description": "More than 24 words in q", **_ref("Error")})
+    return spec
+
+
 def build_spec() -> dict:
     """The OpenAPI document."""
     from . import openapi_activity as activity
     from . import openapi_pairings as pairings
     from . import openapi_poc as poc
 
-    return _with_idempotency_keys({
+    return _with_request_limits(_with_idempotency_keys({
         "openapi": "3.1.0",
         "info": {"title": "InnoBridge 创新桥 API", "version": "1",
                  "description": "Money in 万元, dates ISO 8601, errors as {error: {code, message, fields}}."},
@@ -177,7 +195,7 @@ def build_spec() -> dict:
             **poc.PATHS,
             "/openapi.json": {"get": _op("This document", 200, None, auth=False, errors=())},
         },
-    })
+    }))
 
 
 @api_bp.get("/openapi.json")

@@ -1,6 +1,7 @@
 """Browsing and keyword search of published listings, and each account's own listings."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,11 +12,14 @@ from models import (
     CooperationMode, Demand, DemandStatus, Result, ResultStatus, TransferMode, User, db,
 )
 
+from .errors import ValidationFailed
 from .match_index import MatchIndex, parse_doc_id
 from .pagination import Page, paginate
 from .visibility import visible_column, visible_where
 
 KEYWORD_CANDIDATES = 1000  # a keyword list holds at most this many best matches
+MAX_KEYWORD_TERMS = 24  # words in one keyword filter (more: 422)
+_WORDS = re.compile(r"[^\s,，;；、。|/]+")
 PUBLIC_DEMAND_STATUSES = (DemandStatus.PUBLISHED, DemandStatus.CLOSED)
 DEMAND_SORTS = ("relevance", "newest", "deadline", "budget")
 RESULT_SORTS = ("relevance", "newest", "trl", "price")
@@ -46,8 +50,20 @@ class ListingFilters:
 
         text = {name: str(args.get(name) or "").strip()[:200]
                 for name in ("q", "field", "region", "status", "sort")}
+        keyword_terms(text["q"])
         mode = str(args.get("cooperation_mode") or args.get("transfer_mode") or args.get("mode") or "")
         return cls(trl_min=number("trl_min"), trl_max=number("trl_max"), mode=mode.strip(), **text)
+
+
+def keyword_terms(q: str) -> list[str]:
+    """The words of a keyword filter (separated by spaces or punctuation). More than
+    ``MAX_KEYWORD_TERMS`` is refused (422) before any query runs: no one types that many, and each
+    word widens the candidates read."""
+    words = _WORDS.findall(q or "")
+    if len(words) > MAX_KEYWORD_TERMS:
+        raise ValidationFailed(f"关键词过多：最多 {MAX_KEYWORD_TERMS} 个词，请精简后再搜索。",
+                               {"q": f"最多 {MAX_KEYWORD_TERMS} 个词（现有 {len(words)} 个）。"})
+    return words
 
 
 def _escape_like(term: str) -> str:

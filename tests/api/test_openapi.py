@@ -72,3 +72,12 @@ def test_creates_take_one_idempotency_key_however_often_the_spec_is_served(clien
     names = [p["name"] for p in spec["paths"]["/pairings"]["post"]["parameters"]]
     assert names == ["Idempotency-Key"]
     assert "Idempotency-Key" not in [p["name"] for p in spec["paths"]["/pairings/{id}/accept"]["post"]["parameters"]]
+
+
+def test_every_operation_documents_the_request_limits(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for path, item in spec["paths"].items():
+        for method, op in item.items():
+            assert {"414", "503"} <= set(op["responses"]), (method, path)
+    for path in ("/demands", "/results"):
+        assert "24 words" in spec["paths"][path]["get"]["responses"]["422"]["description"]

@@ -47,4 +47,5 @@ def test_confidential_description_is_not_searchable(client):
 def test_empty_query_and_odd_input_do_not_fail(client):
     assert client.get("/search").status_code == 200
     assert client.get("/search", query_string={"q": "%_\\'\"<script>", "kind": "bogus", "page": "x"}).status_code == 200
-    assert client.get("/search", query_string={"q": "字" * 5000}).status_code == 200
+    assert client.get("/search", query_string={"q": "字" * 450}).status_code == 200  # 4,050 bytes encoded
+    assert client.get("/search", query_string={"q": "字" * 5000}).status_code == 414  # tests/views/test_request_limits.py
