@@ -20,7 +20,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory: config → extensions → blueprints → errors → cli."""
     from models import db
 
-    from . import alerts, cli, errors, ratelimits, security, templating
+    from . import alerts, cli, errors, http_cache, ratelimits, request_limits, security, templating
     from .api import api_bp
     from .cache import Cache
     from .config import load_config
@@ -37,6 +37,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    request_limits.init_app(app)
     csrf.init_app(app)
     ratelimits.init_app(app)
     redis_url = app.config["REDIS_URL"]
@@ -51,5 +52,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     errors.init_app(app)
     alerts.init_app(app)
+    http_cache.init_app(app)
     cli.init_app(app)
     return app

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import request
 
 from models import Role, db
+from .. import http_cache
 from ..extensions import match_index
 from ..ratelimits import listing_limit
 from ..services import browse, confidentiality, demands, results
@@ -42,6 +43,7 @@ def get_demand(demand_id: int):
     """One demand as the caller may see it."""
     user = current_api_user()
     demand, shown = confidentiality.read_demand(user, demand_id, "api")
+    http_cache.disclosing(demand, shown)
     db.session.commit()  # a read of confidential details goes to the owner's access log
     return demand_json(demand, user, shown)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 
 from models import DemandStatus, Field, Role, db
-from ..forms import ActionForm
 from ..forms.listings import DemandForm
 from ..security import actor, role_required
+from .. import http_cache
 from ..extensions import match_index
 from ..ratelimits import listing_limit
 from ..services import browse, confidentiality, demands, pairing_views, suggestions
@@ -42,8 +42,9 @@ def detail(demand_id: int):
     """One demand, disclosed as the viewer may see it."""
     viewer = actor()
     demand, shown = confidentiality.read_demand(viewer, demand_id, "web")
+    http_cache.disclosing(demand, shown)
     db.session.commit()  # a read of confidential details goes to the owner's access log
-    return render_template("demands/detail.html", demand=demand, action_form=ActionForm(),
+    return render_template("demands/detail.html", demand=demand,
                            pairing_panel=pairing_views.listing_panel(viewer, demand),
                            disclosure=shown, is_owner=demand.is_owned_by(viewer),
                            suggestions=suggestions.suggest(match_index(), demand, viewer, limit=5),

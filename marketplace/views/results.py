@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request, url_for
 
 from models import Field, ResultStatus, Role, db
-from ..forms import ActionForm
 from ..forms.listings import ResultForm
 from ..security import actor, role_required
 from ..extensions import match_index
@@ -42,7 +41,7 @@ def detail(result_id: int):
     """One result."""
     viewer = actor()
     result = results.get_result(viewer, result_id)
-    return render_template("results/detail.html", result=result, action_form=ActionForm(),
+    return render_template("results/detail.html", result=result,
                            pairing_panel=pairing_views.listing_panel(viewer, result),
                            is_owner=result.is_owned_by(viewer), own_text=result.abstract,
                            suggestions=suggestions.suggest(match_index(), result, viewer, limit=5))
