@@ -4,7 +4,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 HOST   ?= 127.0.0.1
-WORKERS ?= 2
+WORKERS ?=
+THREADS ?=
 STAMP  := $(VENV)/.installed-stamp
 export FLASK_APP := wsgi
 
@@ -35,7 +36,7 @@ run: seed serve
 
 serve: install
 	@echo "InnoBridge on http://$(HOST):$(PORT)  (Ctrl-C to stop)"
-	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
+	HOST=$(HOST) PORT=$(PORT) WORKERS=$(WORKERS) THREADS=$(THREADS) $(BIN)/gunicorn --config gunicorn.conf.py wsgi:app
 
 test: install
 	$(BIN)/pytest

@@ -83,6 +83,19 @@ def cpu_seconds(processes: list[psutil.Process]) -> float:
     return total
 
 
+def memory_mb(processes: list[psutil.Process]) -> dict:
+    """The server's memory: resident (pages shared by the workers counted in each) and
+    proportional (shared pages divided among their sharers, so the sum is what the machine spends)."""
+    rss = pss = 0
+    for proc in processes:
+        try:
+            info = proc.memory_full_info()
+        except psutil.Error:
+            continue
+        rss, pss = rss + info.rss, pss + getattr(info, "pss", info.rss)
+    return {"rss_sum": round(rss / 2**20), "pss_sum": round(pss / 2**20), "processes": len(processes)}
+
+
 def tree(pid: int) -> list[psutil.Process]:
     parent = psutil.Process(pid)
     return [parent, *parent.children(recursive=True)]
@@ -145,6 +158,7 @@ def markdown(summary: dict) -> str:
              f"load average before {summary['load']['before']}, after {summary['load']['after']}; "
              f"machine CPU busy {summary['load']['cpu_busy_percent']}%", "",
              "CPU seconds during the measured run: " + ", ".join(f"{k} {v:.1f}" for k, v in summary["cpu_seconds"].items()),
+             "", f"gunicorn memory after the run (master and workers): {summary.get('memory_mb')}",
              "", "| group | requests | req/s | p50 ms | p95 ms | p99 ms | failures |", "|---|---:|---:|---:|---:|---:|---:|"]
     for g in summary["groups"]:
         lines.append(f"| {g['group']} ({g['method']}) | {g['requests']} | {g['rps']} | {g['p50']} | {g['p95']} | "
@@ -204,6 +218,7 @@ def main() -> None:
                "gunicorn": cpu_seconds(tree(server.pid)) - cpu_before["gunicorn"],
                "postgres (whole server)": cpu_seconds(postgres_processes()) - cpu_before["postgres (whole server)"]}
         summary = summarize(out, wall, cpu, load, args)
+        summary["memory_mb"] = memory_mb(tree(server.pid))
         (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1))
         (out / "summary.md").write_text(markdown(summary))
         print(markdown(summary))
