@@ -164,6 +164,10 @@ def markdown(summary: dict) -> str:
         lines.append(f"| {g['group']} ({g['method']}) | {g['requests']} | {g['rps']} | {g['p50']} | {g['p95']} | "
                      f"{g['p99']} | {g['failures']} |" if g["group"] != "Aggregated" else
                      f"| **all** | {g['requests']} | {g['rps']} | {g['p50']} | {g['p95']} | {g['p99']} | {g['failures']} |")
+    if summary.get("single_client"):
+        lines += ["", "Single client, one request at a time (bench/load/pages.py):", "",
+                  "| page | p50 ms | p95 ms |", "|---|---:|---:|"]
+        lines += [f"| {name} | {f['p50']} | {f['p95']} |" for name, f in summary["single_client"].items()]
     for f in summary["failures"]:
         lines.append(f"- failure: {f.get('Method')} {f.get('Name')}: {f.get('Error')} ×{f.get('Occurrences')}")
     return "\n".join(lines) + "\n"
@@ -219,6 +223,11 @@ def main() -> None:
                "postgres (whole server)": cpu_seconds(postgres_processes()) - cpu_before["postgres (whole server)"]}
         summary = summarize(out, wall, cpu, load, args)
         summary["memory_mb"] = memory_mb(tree(server.pid))
+        time.sleep(5)  # the load's last requests drain
+        subprocess.run([str(BIN / "python"), "bench/load/pages.py", f"http://127.0.0.1:{args.port}",
+                        str(out / "targets.json"), str(out / "pages.json")], env=env, cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        summary["single_client"] = json.loads((out / "pages.json").read_text(encoding="utf-8"))
         (out / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=1))
         (out / "summary.md").write_text(markdown(summary))
         print(markdown(summary))

@@ -98,4 +98,5 @@ def download(engagement_id: int, submission_id: int):
     response = send_file(path, mimetype=submission.content_type or "application/octet-stream", as_attachment=True,
                          download_name=submission.file_name or "附件", max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"  # a confidential deliverable: written nowhere
     return response

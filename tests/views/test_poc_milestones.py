@@ -68,6 +68,7 @@ def test_a_delivery_with_a_file_is_served_as_an_attachment_to_the_parties_only(c
             assert download.headers["Content-Disposition"].startswith("attachment")
             assert "filename*=UTF-8''%E6%B5%8B" in download.headers["Content-Disposition"]
             assert download.mimetype == "application/pdf" and download.headers["X-Content-Type-Options"] == "nosniff"
+            assert download.headers["Cache-Control"] == "private, no-store"
     for user in (make_user(Role.ENTERPRISE), make_user(Role.CENTER)):
         assert browser(ctx, user).get(url).status_code == 404
     other, other_center = engage(make_world())
