@@ -1,7 +1,7 @@
 """SQLAlchemy models of InnoBridge; import ``db`` and the aggregates from here."""
 from .account import AuthToken, Organization, User
 from .activity import Event, ListingChange, Notification, Watch
-from .base import db, utcnow
+from .base import commit_keeping_loaded, db, utcnow
 from .center import CenterProfile, CenterQualification
 from .demand import Demand
 from .engagement import (
@@ -51,7 +51,7 @@ __all__ = [
     "ListingKind", "Notification", "NotificationKind", "Pairing", "PairingMessage", "PairingStatus", "Side", "Watch",
     "ROLE_ORG_KINDS", "AuthToken", "CooperationMode", "Demand", "DemandStatus", "Field", "Maturity", "OrgKind",
     "Organization", "Patent", "PatentStatus", "Result", "ResultStatus", "Role", "SEED_FIELDS",
-    "TokenKind", "TransferMode", "User", "Visibility", "db", "utcnow",
+    "TokenKind", "TransferMode", "User", "Visibility", "commit_keeping_loaded", "db", "utcnow",
     # the proof-of-concept stage
     "Agreement", "AgreementSignature", "Bid", "BidMilestone", "BidRevision", "BidStatus", "CenterProfile",
     "CenterQualification", "CenterService", "Engagement", "EngagementStatus", "FundingModel", "LicenseKind",

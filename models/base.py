@@ -27,6 +27,18 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
+def commit_keeping_loaded() -> None:
+    """Commit without expiring what the request has loaded: a page that writes in passing (a
+    lazy sweep) and then renders the rows it read would otherwise reload each row on first use,
+    one query per row."""
+    session = db.session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def utcnow() -> datetime:
     """Timezone-aware current UTC time (stored naive-UTC on SQLite)."""
     return datetime.now(timezone.utc).replace(tzinfo=None)

@@ -28,6 +28,7 @@ def _build_app(uri: str, instance_path: str, engine_options: dict | None = None)
         "MATCH_INDEX_DIR": "",
         "UPLOAD_DIR": f"{instance_path}/uploads",
         "AGREEMENT_SECRET": "test-agreement-secret",
+        "FIGURES_MIN_AGE_SECONDS": 0, "FIGURES_COST_FACTOR": 0,  # tests see a changed figure at once
         "CACHE_BACKGROUND_REFRESH": False,  # a changed figure is recomputed in the request: tests see it at once  # tests/poc_factories.SECRET: keys made there sign on the web too
     })
     app.instance_path = instance_path
@@ -93,7 +94,10 @@ def ctx(app):
     from marketplace.extensions import limiter
     from models import SEED_FIELDS, Field, db
 
+    from marketplace.services import pagination
+
     limiter.reset()
+    pagination.forget_counts()
     app.extensions["match_index"].reset()
     app.extensions["cache"].clear()
     with app.app_context():

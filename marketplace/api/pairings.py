@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from models import db
+from models import commit_keeping_loaded, db
 from ..extensions import match_index
 from ..ratelimits import message_limit, proposal_limit
 from ..services import confidentiality, pairing_messages, pairing_views, pairings
@@ -19,7 +19,7 @@ def list_pairings():
     user = current_api_user()
     page = pairing_views.list_pairings(user, request.args.get("direction", "all"), request.args.get("status", ""),
                                        *page_params())
-    db.session.commit()  # the lazy sweep's expiries and overdue flags
+    commit_keeping_loaded()  # the lazy sweep's expiries and overdue flags; the rows stay loaded
     return page_json(page, lambda p: pairing_json(p, user))
 
 

@@ -136,7 +136,8 @@ def _run(query, filters: ListingFilters, orders, model, page: int, per_page: int
     is chosen."""
     order = orders.get(filters.sort)
     if not filters.q.strip():
-        return paginate(query.order_by(*(order or orders["newest"]), model.id.desc()), page, per_page)
+        return paginate(query.order_by(*(order or orders["newest"]), model.id.desc()), page, per_page,
+                        count_version=listings_version)
     kind = "demand" if model is Demand else "result"
     ranked = _keyword_ids(index, filters.q, kind, status, filters.field)
     query = query.where(model.id.in_(ranked))
@@ -168,6 +169,15 @@ def latest(model, status, limit: int = 6) -> list:
     query = (sa.select(model).where(model.status == status)
              .order_by(model.published_at.desc(), model.id.desc()).limit(limit))
     return list(db.session.scalars(query).unique())
+
+
+def listings_version() -> tuple[int, int, int]:
+    """Changes when any listing is created, edited, published, closed or withdrawn (each records a
+    listing change) — three index reads. A list's count is kept while it holds."""
+    from models import ListingChange
+
+    return tuple(db.session.scalar(sa.select(sa.func.max(column))) or 0
+                 for column in (ListingChange.id, Demand.id, Result.id))
 
 
 def counts_version() -> str:

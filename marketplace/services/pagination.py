@@ -6,6 +6,9 @@ its rows up to ``COUNT_CAP`` (the page then says "10,000+"), and pages reach no 
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +17,9 @@ import sqlalchemy as sa
 from models import db
 
 COUNT_CAP = 10_000
+COUNTS_KEPT = 512  # remembered counts per process (see counted_rows)
+_counts: OrderedDict = OrderedDict()
+_counts_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -39,16 +45,67 @@ class Page:
         return self.page < self.pages
 
 
-def paginate(query: sa.Select, page: int, per_page: int, count_cap: int = COUNT_CAP) -> Page:
+def counted_rows(statement: sa.Select, version: Callable[[], Any] | None) -> int:
+    """``statement``'s count, remembered per process while ``version()`` (a cheap marker of the
+    data it counts, such as the newest listing change) is unchanged: the lists of published
+    listings are counted once per change of the listings, not on every view. The statement with
+    its parameters is the key, so each filter — and each viewer whose filter differs — has its own."""
+    if version is None:
+        return db.session.scalar(statement) or 0
+    compiled = statement.compile(dialect=db.session.get_bind().dialect)
+    key = (str(compiled), repr(sorted(compiled.params.items())))
+    marker = version()
+    with _counts_lock:
+        hit = _counts.get(key)
+        if hit is not None and hit[0] == marker:
+            _counts.move_to_end(key)
+            return hit[1]
+    counted = db.session.scalar(statement) or 0
+    with _counts_lock:
+        _counts[key] = (marker, counted)
+        _counts.move_to_end(key)
+        while len(_counts) > COUNTS_KEPT:
+            _counts.popitem(last=False)
+    return counted
+
+
+def forget_counts() -> None:
+    """Drop every remembered count (tests start from empty tables)."""
+    with _counts_lock:
+        _counts.clear()
+
+
+def paginate(query: sa.Select, page: int, per_page: int, count_cap: int = COUNT_CAP,
+             count_version: Callable[[], Any] | None = None) -> Page:
     """Run ``query`` for one page; ``page`` and ``per_page`` must already be clamped. Rows are
-    counted up to ``count_cap``; a page beyond that depth is empty (and says the count is capped)."""
+    counted up to ``count_cap`` (remembered while ``count_version()`` holds: ``counted_rows``);
+    a page beyond that depth is empty (and says the count is capped)."""
     # Counted over a bare SELECT 1 of the same rows, so an index alone can answer it.
     bare = query.with_only_columns(sa.literal(1), maintain_column_froms=True).order_by(None)
-    counted = db.session.scalar(sa.select(sa.func.count()).select_from(bare.limit(count_cap + 1).subquery())) or 0
+    counted = counted_rows(sa.select(sa.func.count()).select_from(bare.limit(count_cap + 1).subquery()), count_version)
     capped = counted > count_cap
     total = min(counted, count_cap)
     offset = (page - 1) * per_page
     if offset >= count_cap:
         return Page(items=[], page=page, per_page=per_page, total=total, capped=capped)
-    items = list(db.session.scalars(query.limit(min(per_page, count_cap - offset)).offset(offset)).unique())
+    items = page_rows(query, min(per_page, count_cap - offset), offset)
     return Page(items=items, page=page, per_page=per_page, total=total, capped=capped)
+
+
+def page_rows(query: sa.Select, limit: int, offset: int) -> list:
+    """The rows of one page. For a query of one mapped class, first the page's ids (the filter and
+    order alone, which an index answers), then those rows with their eagerly loaded relations:
+    with the joins of the eager loads in the same statement, the planner may join whole tables
+    before it limits (158 ms instead of 1 ms for a pairing list at 100,000 listings)."""
+    described = query.column_descriptions
+    entity = described[0].get("entity") if len(described) == 1 else None
+    mapper = sa.inspect(entity, raiseerr=False) if entity is not None else None
+    if mapper is None or len(mapper.primary_key) != 1 or described[0].get("expr") is not entity:
+        return list(db.session.scalars(query.limit(limit).offset(offset)).unique())
+    key = mapper.primary_key[0]
+    ids = list(dict.fromkeys(db.session.scalars(
+        query.with_only_columns(key, maintain_column_froms=True).limit(limit).offset(offset))))
+    if not ids:
+        return []
+    rows = {getattr(row, key.key): row for row in db.session.scalars(query.where(key.in_(ids))).unique()}
+    return [rows[i] for i in ids if i in rows]

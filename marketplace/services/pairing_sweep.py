@@ -11,6 +11,7 @@ from models import EventKind, NotificationKind, Pairing, PairingStatus, Role, Si
 
 from .activity import notify, organization_members
 from .errors import Conflict
+from .pagination import page_rows
 from .pairings import EXPIRY_GRACE_DAYS, expires_at, move, pairing_link, record_pairing_event, side_organization_id
 
 SWEEP_BATCH = 500
@@ -38,7 +39,7 @@ def _overdue(cutoff: datetime, unflagged: bool = False) -> list[Pairing]:
     query = sa.select(Pairing).where(Pairing.status == PairingStatus.PROPOSED, Pairing.respond_by < cutoff)
     if unflagged:
         query = query.where(Pairing.overdue_notified_at.is_(None))
-    return list(db.session.scalars(query.order_by(Pairing.id).limit(SWEEP_BATCH)).unique())
+    return page_rows(query.order_by(Pairing.id), SWEEP_BATCH, 0)  # ids first: usually none, found by index
 
 
 def expire_overdue(now: datetime) -> list[Pairing]:

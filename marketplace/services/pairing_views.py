@@ -24,17 +24,27 @@ from .visibility import disclosure
 DIRECTIONS = ("all", "incoming", "outgoing")
 
 
+def organization_pairing_ids(org: int, direction: str = "all"):
+    """Ids of the pairings of an organization's demands or results (incoming = proposed by the
+    other side, outgoing = by this one), as a union of two selections that each go through an
+    index (listings by organization, pairings by listing) — an ``OR`` across the two joined
+    tables would read every pairing."""
+    by_demand = (sa.select(Pairing.id).join(Demand, Pairing.demand_id == Demand.id)
+                 .where(Demand.organization_id == org))
+    by_result = (sa.select(Pairing.id).join(Result, Pairing.result_id == Result.id)
+                 .where(Result.organization_id == org))
+    if direction == "incoming":
+        by_demand, by_result = (by_demand.where(Pairing.proposed_by == Side.RESULT),
+                                by_result.where(Pairing.proposed_by == Side.DEMAND))
+    elif direction == "outgoing":
+        by_demand, by_result = (by_demand.where(Pairing.proposed_by == Side.DEMAND),
+                                by_result.where(Pairing.proposed_by == Side.RESULT))
+    return sa.union(by_demand, by_result)
+
+
 def _mine(user: User, direction: str):
     """Pairings of the user's organization; incoming = proposed by the other side."""
-    org = user.organization_id
-    on_demand, on_result = Demand.organization_id == org, Result.organization_id == org
-    if direction == "incoming":
-        return sa.or_(sa.and_(on_demand, Pairing.proposed_by == Side.RESULT),
-                      sa.and_(on_result, Pairing.proposed_by == Side.DEMAND))
-    if direction == "outgoing":
-        return sa.or_(sa.and_(on_demand, Pairing.proposed_by == Side.DEMAND),
-                      sa.and_(on_result, Pairing.proposed_by == Side.RESULT))
-    return sa.or_(on_demand, on_result)
+    return Pairing.id.in_(organization_pairing_ids(user.organization_id, direction))
 
 
 def list_pairings(viewer: User, direction: str, status: str, page: int, per_page: int,
@@ -47,8 +57,7 @@ def list_pairings(viewer: User, direction: str, status: str, page: int, per_page
     if status and status not in PairingStatus.codes():
         errors.add("status", "未知的对接状态。")
     errors.raise_if_any("筛选条件有误。")
-    query = (sa.select(Pairing).join(Demand, Pairing.demand_id == Demand.id)
-             .join(Result, Pairing.result_id == Result.id))
+    query = sa.select(Pairing)
     if not viewer.is_admin:
         query = query.where(_mine(viewer, direction))
     if status:
@@ -104,9 +113,8 @@ def listing_panel(viewer: User | None, listing: Demand | Result) -> ListingPanel
     if viewer is None:
         return ListingPanel(kind, listing.id, can_propose=False)
     column = Pairing.demand_id if kind == "demand" else Pairing.result_id
-    query = (sa.select(Pairing).join(Demand, Pairing.demand_id == Demand.id)
-             .join(Result, Pairing.result_id == Result.id)
-             .where(column == listing.id, _mine(viewer, "all")).order_by(Pairing.id.desc()).limit(20))
+    query = (sa.select(Pairing).where(column == listing.id, _mine(viewer, "all"))
+             .order_by(Pairing.id.desc()).limit(20))
     pairings = list(db.session.scalars(query).unique())
     wanted = Demand if kind == "result" else Result
     confidential = kind == "demand" and listing.visibility is Visibility.CONFIDENTIAL

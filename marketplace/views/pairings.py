@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 
-from models import Side, db, utcnow
+from models import Side, commit_keeping_loaded, db, utcnow
 from ..extensions import match_index
 from ..forms import ActionForm, apply_errors
 from ..forms.pairings import DeclineForm, MessageForm, ProposeForm
@@ -34,7 +34,7 @@ def list_pairings():
     """我的对接: incoming and outgoing proposals by status, overdue ones flagged (sweeps first)."""
     direction, status = request.args.get("direction", "all"), request.args.get("status", "")
     page = pairing_views.list_pairings(actor(), direction, status, *page_args(request.args))
-    db.session.commit()  # the lazy sweep's expiries and overdue flags
+    commit_keeping_loaded()  # the lazy sweep's expiries and overdue flags; the rows stay loaded
     return render_template("pairings/list.html", page=page, direction=direction, status=status,
                            now=utcnow(), directions=pairing_views.DIRECTIONS)
 

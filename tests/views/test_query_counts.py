@@ -33,3 +33,32 @@ def test_a_page_runs_as_many_queries_for_many_rows_as_for_few(client, path):
     listings(enterprise, researcher, 18)
     many = queries(client, path)
     assert many == few, f"{path}: {few} queries with 2 rows, {many} with 20"
+
+
+@pytest.mark.parametrize("path", ["/pairings/", "/me/", "/api/v1/pairings"])
+def test_pairing_lists_run_as_many_queries_for_many_pairings_as_for_few(client, path):
+    """The list commits its lazy sweep without expiring the rows it read (which reloaded each
+    pairing on first use), and the workspace lists its connected pairings ids-first."""
+    from tests.factories import api_token, make_connected_pairing
+
+    enterprise, researcher = make_user(Role.ENTERPRISE), make_user(Role.RESEARCHER)
+    headers = api_token(client, enterprise) if path.startswith("/api/") else {}
+    if not headers:
+        login(client, enterprise)
+
+    def pairings(count: int) -> None:
+        for n in range(count):
+            demand = make_demand(enterprise, title=f"储能热失控预警需求{n}-{count}", status="published")
+            result = make_result(researcher, title=f"热失控预警方法{n}-{count}", status="published")
+            make_connected_pairing(demand, result)
+
+    def measured() -> int:
+        client.get(path, headers=headers)
+        with statements() as seen:
+            assert client.get(path, headers=headers).status_code == 200
+        return len(seen)
+    pairings(2)
+    few = measured()
+    pairings(18)
+    many = measured()
+    assert many == few, f"{path}: {few} queries with 2 pairings, {many} with 20"

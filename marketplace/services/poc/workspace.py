@@ -9,19 +9,20 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from models import (
-    Bid, BidStatus, CenterProfile, Demand, Pairing, PairingStatus, RequestStatus, Result, User, ValidationRequest, db,
+    Bid, BidStatus, CenterProfile, Demand, DemandStatus, Engagement, Pairing, PairingStatus, RequestStatus, Result,
+    ResultStatus, User, ValidationRequest, db,
 )
 
 from ..match_index import MatchIndex
-from ..pagination import Page
-from .engagements import bids_of_center, engagements_of, validation_state
+from ..pagination import Page, page_rows
+from ..pairing_views import organization_pairing_ids
+from .engagements import bids_of_center, engagements_of
 from .fit import open_requests_for
 from .milestones import Progress, progress
 from .parties import live_bid_count
 
 SHOWN = 5  # requests that fit, shown on the center's workspace
 LISTED = 10  # bids, engagements and pairings shown on a workspace
-SCANNED = 50  # connected pairings looked at for "awaiting a validation request"
 
 
 @dataclass(frozen=True)
@@ -64,10 +65,21 @@ def center_workspace(user: User, index: MatchIndex | None) -> CenterWorkspace:
 
 
 def _own_pairings(user: User):
-    org = user.organization_id
-    return (sa.select(Pairing).join(Demand, Pairing.demand_id == Demand.id)
-            .join(Result, Pairing.result_id == Result.id)
-            .where(sa.or_(Demand.organization_id == org, Result.organization_id == org)))
+    return sa.select(Pairing).where(Pairing.id.in_(organization_pairing_ids(user.organization_id)))
+
+
+def _awaiting_request(user: User):
+    """Connected pairings of the user's organization that could open a validation request — no
+    request but cancelled ones, no engagement, both listings still published (what
+    ``validation_state(...).can_request`` says of one pairing), newest first, in one query."""
+    live_request = sa.exists().where(ValidationRequest.pairing_id == Pairing.id,
+                                     ValidationRequest.status != RequestStatus.CANCELLED)
+    engaged = sa.exists().where(Engagement.pairing_id == Pairing.id)
+    return (_own_pairings(user)
+            .where(Pairing.status == PairingStatus.CONNECTED, ~live_request, ~engaged,
+                   Pairing.demand_id.in_(sa.select(Demand.id).where(Demand.status == DemandStatus.PUBLISHED)),
+                   Pairing.result_id.in_(sa.select(Result.id).where(Result.status == ResultStatus.PUBLISHED)))
+            .order_by(Pairing.updated_at.desc(), Pairing.id.desc()))
 
 
 def party_workspace(user: User) -> PartyWorkspace:
@@ -78,8 +90,6 @@ def party_workspace(user: User) -> PartyWorkspace:
                                            ValidationRequest.pairing_id.in_(
                                                _own_pairings(user).with_only_columns(Pairing.id)))
         .order_by(ValidationRequest.id.desc()).limit(LISTED)).unique())
-    connected = db.session.scalars(_own_pairings(user).where(Pairing.status == PairingStatus.CONNECTED)
-                                   .order_by(Pairing.updated_at.desc(), Pairing.id.desc()).limit(SCANNED)).unique()
-    awaiting = [p for p in connected if validation_state(user, p).can_request][:LISTED]
+    awaiting = page_rows(_awaiting_request(user), LISTED, 0)
     return PartyWorkspace(engagements, _progress(engagements), [(r, live_bid_count(r)) for r in requests],
                           awaiting)
