@@ -26,7 +26,7 @@ keepalive = 5
 
 def when_ready(server):
     """In the master, before the first fork: note where rate limits live, load the match index
-    (or build it), then close the master's database connections — a connection must never be
+    (or build it) and compute the statistics into the cache, then close the master's connections — a connection must never be
     shared by two processes."""
     from marketplace.ratelimits import storage_note
     from models import db
@@ -38,6 +38,12 @@ def when_ready(server):
             app.extensions["match_index"].ready()
     except Exception:  # a database problem shows on the first request, with its error page
         app.logger.warning("match index not loaded at start; it will be built on first use", exc_info=True)
+    try:
+        from marketplace.public_figures import warm
+        with app.app_context():
+            warm()  # the statistics take seconds at a million listings: never in a visitor's request
+    except Exception:
+        app.logger.warning("public figures not computed at start; the first visitor computes them", exc_info=True)
     finally:
         with app.app_context():
             db.engine.dispose()

@@ -101,31 +101,41 @@ class Cache:
             self._refreshing.discard(key)
 
     def fresh_or_stale(self, key: str, compute: Callable[[], Any], *, version: Any = None,
-                       max_age: float | None = None,
+                       max_age: float | None = None, min_age: float = 0, cost_factor: float = 0,
                        background: Callable[[Callable[[], None]], None] | None = None) -> Any:
         """The cached value while it is fresh — computed from the same ``version`` of the data (a
         cheap marker such as the newest event id), or younger than ``max_age`` seconds. A value
         that is no longer fresh is still answered while ``background`` recomputes it (one
-        refresher at a time); without ``background``, or with nothing cached, it is computed here."""
+        refresher at a time); without ``background``, or with nothing cached, it is computed here.
+        A value younger than ``min_age`` seconds — or than ``cost_factor`` times the seconds its
+        computation took — is answered whatever the version: under a stream of writes a figure is
+        recomputed at most that often, so one that takes 12 s to compute at a million listings
+        costs the database at most 1/``cost_factor`` of its time."""
         entry = self.get(key)
-        if entry is not None and (entry.get("version") == version if version is not None
-                                  else time.time() - entry["at"] < (max_age or 0)):
-            return entry["value"]
+        if entry is not None:
+            age = time.time() - entry["at"]
+            if age < max(min_age, cost_factor * entry.get("took", 0)) or (
+                    entry.get("version") == version if version is not None else age < (max_age or 0)):
+                return entry["value"]
         if entry is not None and background is not None:
-            if self._claim_refresh(key, 60):
+            if self._claim_refresh(key, 600):
                 def refresh() -> None:
                     try:
-                        self._store(key, compute(), version)
+                        started = time.monotonic()
+                        value = compute()
+                        self._store(key, value, version, time.monotonic() - started)
                     except Exception:  # noqa: BLE001 - the stale value stays; logged for operators
                         log.exception("cache: refreshing %s failed", key)
                     finally:
                         self._release(key)
                 background(refresh)
             return entry["value"]
+        started = time.monotonic()
         value = compute()
-        self._store(key, value, version)
+        self._store(key, value, version, time.monotonic() - started)
         return value
 
-    def _store(self, key: str, value: Any, version: Any) -> None:
+    def _store(self, key: str, value: Any, version: Any, took: float = 0.0) -> None:
         # Kept well past its freshness so a stale copy can be answered while the next is computed.
-        self.set(key, {"at": time.time(), "version": version, "value": value}, keep_seconds=24 * 3600)
+        self.set(key, {"at": time.time(), "version": version, "value": value, "took": took},
+                 keep_seconds=24 * 3600)

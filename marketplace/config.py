@@ -33,6 +33,8 @@ class Config:
 
     API_TOKEN_LIFETIME_HOURS = 24 * 30
     CACHE_BACKGROUND_REFRESH = True  # a stale cached figure is answered while a thread recomputes it
+    FIGURES_MIN_AGE_SECONDS = 5  # home counts and statistics are recomputed at most this often,
+    FIGURES_COST_FACTOR = 10  # and at most every 10× the time their computation took
     TRUSTED_PROXIES = 0  # reverse proxies in front of the app whose X-Forwarded-* headers are believed
     REDIS_URL: str | None = None  # shared rate limits (and caches) for several workers or machines
     RATELIMIT_STORAGE_URI: str | None = None  # default: REDIS_URL when set, else per-worker memory
@@ -94,6 +96,8 @@ def load_config(app, test_config: dict[str, Any] | None = None) -> None:
     engine_options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     # Keep Chinese as-is in JSON columns so SQL LIKE search sees the characters.
     engine_options.setdefault("json_serializer", lambda obj: json.dumps(obj, ensure_ascii=False))
+    # A connection the database dropped (a restart) is noticed and replaced before use, not in a request.
+    engine_options.setdefault("pool_pre_ping", True)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _development_secret(app)

@@ -47,7 +47,7 @@ def test_a_slow_statement_is_cut_off_with_an_error_page(client, short_timeout, s
     assert response.headers["Retry-After"] == "5"
     assert response.mimetype == "text/html"
     page = response.get_data(as_text=True)
-    assert "查询超时" in page and "查询耗时过长" in page
+    assert "暂时无法完成" in page and "查询耗时过长" in page
 
 
 def test_the_connection_is_usable_after_a_cut_off(client, short_timeout, slow_list, monkeypatch):
@@ -156,3 +156,46 @@ def test_keyword_terms_split_on_spaces_and_punctuation():
     assert browse.keyword_terms("电池 热失控，预警、储能;BMS") == ["电池", "热失控", "预警", "储能", "BMS"]
     assert browse.keyword_terms("锂离子电池热失控预警") == ["锂离子电池热失控预警"]
     assert browse.keyword_terms("  ") == []
+
+
+def test_the_statistics_are_computed_outside_the_limit_on_a_cold_cache(client, ctx, monkeypatch):
+    """At a million listings the statistics take seconds: computed once (then kept), never cut off."""
+    from marketplace.services import stats
+
+    monkeypatch.setitem(ctx.config, "DB_STATEMENT_TIMEOUT_MS", 1)
+    real = stats.funnel
+    seen = []
+
+    def slow_funnel(*args, **kwargs):
+        if db.engine.dialect.name == "postgresql":
+            seen.append(db.session.scalar(sa.text("SHOW statement_timeout")))
+            db.session.execute(sa.text("SELECT pg_sleep(0.05)"))
+        else:
+            count = sa.text("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) "
+                            "SELECT count(*) FROM c")
+            assert db.session.scalar(count) == 300000
+        return real(*args, **kwargs)
+    monkeypatch.setattr(stats, "funnel", slow_funnel)
+    response = client.get("/api/v1/stats")
+    assert response.status_code == 200 and "demands" in response.get_json()
+    if db.engine.dialect.name == "postgresql":
+        assert seen == ["0"]
+
+
+def test_the_limit_returns_after_the_unlimited_work(client, ctx, monkeypatch):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("statement_timeout is PostgreSQL's")
+    from marketplace.request_limits import unlimited
+
+    monkeypatch.setitem(ctx.config, "DB_STATEMENT_TIMEOUT_MS", 4321)
+    seen = []
+
+    def search(*args, **kwargs):
+        seen.append(db.session.scalar(sa.text("SHOW statement_timeout")))
+        with unlimited():
+            seen.append(db.session.scalar(sa.text("SHOW statement_timeout")))
+        seen.append(db.session.scalar(sa.text("SHOW statement_timeout")))
+        raise browse.ValidationFailed("stop", {})
+    monkeypatch.setattr(browse, "search_demands", search)
+    client.get("/api/v1/demands")
+    assert seen == ["4321ms", "0", "4321ms"]
