@@ -20,7 +20,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory: config → extensions → blueprints → errors → cli."""
     from models import db
 
-    from . import alerts, cli, errors, http_cache, ratelimits, request_limits, security, templating
+    from . import alerts, cli, errors, headers, http_cache, ratelimits, request_limits, security, templating
     from .api import api_bp
     from .cache import Cache
     from .config import load_config
@@ -53,5 +53,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     errors.init_app(app)
     alerts.init_app(app)
     http_cache.init_app(app)
+    headers.init_app(app)
     cli.init_app(app)
     return app

@@ -67,6 +67,33 @@ def refuse_nul_characters() -> None:
         raise ValidationFailed("内容不能包含空字符（U+0000）。", {name: "不能包含空字符。" for name in bad})
 
 
+def is_database_unavailable(error: sa.exc.DBAPIError) -> bool:
+    """The database cannot be reached or answer now (down, restarting, locked) — not a bug in
+    the statement: PostgreSQL's connection errors, SQLite's busy or unreadable file."""
+    if error.connection_invalidated or isinstance(error, sa.exc.InterfaceError):
+        return True
+    orig = error.orig
+    module = type(orig).__module__
+    if module.startswith("psycopg"):
+        return isinstance(error, sa.exc.OperationalError)  # connection refused, terminated, shutting down
+    text = str(orig).lower()
+    return module == "sqlite3" and any(word in text for word in ("locked", "unable to open", "disk i/o", "busy"))
+
+
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except sa.exc.DBAPIError:  # the connection is gone: the pool replaces it
+        db.session.invalidate()
+
+
+def unavailable(code: str, message: str):
+    """503 with Retry-After: the request may succeed a few seconds later."""
+    response = error_response(503, code, message)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def init_app(app) -> None:
     """Register the handlers."""
     app.before_request(refuse_nul_characters)
@@ -89,16 +116,18 @@ def init_app(app) -> None:
             response.headers["Retry-After"] = error.get_response().headers["Retry-After"]
         return response
 
-    @app.errorhandler(sa.exc.OperationalError)
-    def database_error(error: sa.exc.OperationalError):
-        if not is_statement_timeout(error):
-            return unexpected(error)
-        db.session.rollback()
-        app.logger.warning("statement cut off after %s ms on %s %s", app.config["DB_STATEMENT_TIMEOUT_MS"],
-                           request.method, request.full_path)
-        response = error_response(503, "timeout", "查询耗时过长，已中止。请缩小范围（如加上领域或关键词）后再试。")
-        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+    @app.errorhandler(sa.exc.DBAPIError)
+    def database_error(error: sa.exc.DBAPIError):
+        if is_statement_timeout(error):
+            db.session.rollback()
+            app.logger.warning("statement cut off after %s ms on %s %s", app.config["DB_STATEMENT_TIMEOUT_MS"],
+                               request.method, request.full_path)
+            return unavailable("timeout", "查询耗时过长，已中止。请缩小范围（如加上领域或关键词）后再试。")
+        if is_database_unavailable(error):
+            _rollback_quietly()
+            app.logger.error("database unavailable on %s %s: %s", request.method, request.path, error.orig)
+            return unavailable("unavailable", "服务暂时不可用，请稍后重试。")
+        return unexpected(error)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):

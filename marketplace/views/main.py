@@ -5,6 +5,7 @@ from flask import Blueprint, render_template, request
 
 from models import Demand, DemandStatus, Result, ResultStatus
 from ..extensions import match_index
+from ..health import readiness
 from ..public_figures import home_counts
 from ..services import browse, suggestions
 from . import page_args
@@ -36,5 +37,13 @@ def search():
 
 @bp.get("/healthz")
 def health():
-    """Liveness probe for load balancers."""
-    return {"status": "ok"}
+    """Liveness: the process answers (marketplace/health.py)."""
+    return {"status": "ok"}, 200, {"Cache-Control": "no-store"}
+
+
+@bp.get("/readyz")
+def ready():
+    """Readiness: the database, Redis when configured, the match index (marketplace/health.py)."""
+    ok, checks = readiness()
+    headers = {"Cache-Control": "no-store"} | ({} if ok else {"Retry-After": "5"})
+    return {"status": "ready" if ok else "not ready", "checks": checks}, 200 if ok else 503, headers
