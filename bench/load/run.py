@@ -152,7 +152,9 @@ def summarize(out: Path, wall: float, cpu: dict, load: dict, args) -> dict:
 
 
 def markdown(summary: dict) -> str:
-    lines = [f"# Load run {summary['label']} ({summary['synthetic']:,} synthetic per side)", "",
+    data = (f"database {summary['database']}, seeded before" if summary.get("database")
+            else f"{summary['synthetic']:,} synthetic per side")
+    lines = [f"# Load run {summary['label']} ({data})", "",
              f"{summary['users']} users, think time {summary['wait_s']} s, {summary['duration_s']} s measured; "
              f"gunicorn {summary['workers']} workers × {summary['threads']} threads", "",
              f"load average before {summary['load']['before']}, after {summary['load']['after']}; "
@@ -223,6 +225,7 @@ def main() -> None:
                "postgres (whole server)": cpu_seconds(postgres_processes()) - cpu_before["postgres (whole server)"]}
         summary = summarize(out, wall, cpu, load, args)
         summary["memory_mb"] = memory_mb(tree(server.pid))
+        summary["database"] = args.database or ""
         time.sleep(5)  # the load's last requests drain
         subprocess.run([str(BIN / "python"), "bench/load/pages.py", f"http://127.0.0.1:{args.port}",
                         str(out / "targets.json"), str(out / "pages.json")], env=env, cwd=ROOT, check=True,
