@@ -121,3 +121,20 @@ def test_a_dead_redis_is_a_miss_not_an_error():
     cache, compute = Cache("redis://127.0.0.1:1/0"), Counter()
     assert cache.fresh_or_stale("k", compute, version=1) == {"n": 1}
     assert cache.fresh_or_stale("k", compute, version=1) == {"n": 1}  # kept in memory meanwhile
+
+
+def test_the_home_counts_are_kept_while_nothing_changed(ctx, monkeypatch):
+    """The version survives the cache's JSON: an unchanged platform is not recounted."""
+    from marketplace import public_figures
+    from marketplace.services import browse
+
+    calls = []
+    real = browse.counts
+    monkeypatch.setattr(browse, "counts", lambda: calls.append(1) or real())
+    public_figures.home_counts()
+    public_figures.home_counts()
+    assert calls == [1]
+    from tests.factories import make_org
+    make_org()  # a new organization: the version moves
+    public_figures.home_counts()
+    assert calls == [1, 1]

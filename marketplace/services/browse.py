@@ -181,12 +181,12 @@ def listings_version() -> tuple[int, int, int]:
 
 
 def counts_version() -> str:
-    """What the home page's counts depend on: listing changes and new organizations (index reads)."""
-    from models import ListingChange, Organization
+    """What the home page's counts depend on: the listings and new organizations (index reads);
+    a string, as the shared cache stores versions in JSON."""
+    from models import Organization
 
-    change = db.session.scalar(sa.select(sa.func.max(ListingChange.id))) or 0
     org = db.session.scalar(sa.select(sa.func.max(Organization.id))) or 0
-    return f"{change}:{org}"
+    return ":".join(map(str, (*listings_version(), org)))
 
 
 def counts() -> dict[str, int]:
