@@ -80,7 +80,8 @@ def is_database_unavailable(error: sa.exc.DBAPIError) -> bool:
     return module == "sqlite3" and any(word in text for word in ("locked", "unable to open", "disk i/o", "busy"))
 
 
-def _rollback_quietly() -> None:
+def rollback_quietly() -> None:
+    """Roll back even when the connection is gone (the pool replaces it)."""
     try:
         db.session.rollback()
     except sa.exc.DBAPIError:  # the connection is gone: the pool replaces it
@@ -124,7 +125,7 @@ def init_app(app) -> None:
                                request.method, request.full_path)
             return unavailable("timeout", "查询耗时过长，已中止。请缩小范围（如加上领域或关键词）后再试。")
         if is_database_unavailable(error):
-            _rollback_quietly()
+            rollback_quietly()
             app.logger.error("database unavailable on %s %s: %s", request.method, request.path, error.orig)
             return unavailable("unavailable", "服务暂时不可用，请稍后重试。")
         return unexpected(error)

@@ -11,6 +11,7 @@ from flask import current_app
 
 from models import db
 
+from .errors import rollback_quietly
 from .ratelimits import redis_problem
 
 
@@ -18,11 +19,11 @@ def readiness() -> tuple[bool, dict[str, str]]:
     checks: dict[str, str] = {}
     try:
         db.session.execute(sa.text("SELECT 1"))
-        db.session.rollback()
         checks["database"] = "ok"
     except sa.exc.DBAPIError:
-        db.session.rollback()
         checks["database"] = "unavailable"
+    finally:
+        rollback_quietly()
     redis_url = current_app.config["REDIS_URL"]
     if redis_url:
         checks["redis"] = "unavailable" if redis_problem(redis_url) else "ok"

@@ -39,9 +39,10 @@ def _signed_in() -> bool:
 def cache_headers(response):
     if response.headers.get("Cache-Control") or response.direct_passthrough:
         return response
-    if request.method not in ("GET", "HEAD") or response.status_code != 200:
-        if response.status_code >= 400 or request.method not in ("GET", "HEAD"):
-            response.headers["Cache-Control"] = "no-store"
+    if request.method not in ("GET", "HEAD") or response.status_code >= 400:
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    if response.status_code != 200:  # redirects, 304s: as they are
         return response
     sets_cookie = session.modified or "Set-Cookie" in response.headers  # the session is saved after this
     if g.get("http_no_store") or request.blueprint in PRIVATE_BLUEPRINTS:
