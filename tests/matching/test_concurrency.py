@@ -158,29 +158,28 @@ READS = {
 }
 
 
-@pytest.mark.parametrize("change", sorted(CHANGES))
-def test_every_change_waits_for_running_queries(change, holding, tmp_path):
+def waits_then_runs(holding, side: str, work) -> None:
+    """``work`` on a fitted matcher blocks while another thread holds its lock on ``side``, then
+    finishes without error once released."""
     matcher = fitted()
-    release = holding(_lock_of(matcher), "reading")
-    work = CHANGES[change]
-    thread, out = in_thread(lambda: work(matcher, tmp_path / "index") if change == "save" else work(matcher))
+    release = holding(_lock_of(matcher), side)
+    thread, out = in_thread(lambda: work(matcher))
     thread.join(PAUSE)
     assert thread.is_alive() and out == []
     release.set()
     thread.join(30)
     assert out and not isinstance(out[0], BaseException), out
+
+
+@pytest.mark.parametrize("change", sorted(CHANGES))
+def test_every_change_waits_for_running_queries(change, holding, tmp_path):
+    work = CHANGES[change]
+    waits_then_runs(holding, "reading", lambda m: work(m, tmp_path / "index") if change == "save" else work(m))
 
 
 @pytest.mark.parametrize("read", sorted(READS))
 def test_every_query_waits_for_a_change(read, holding):
-    matcher = fitted()
-    release = holding(_lock_of(matcher), "writing")
-    thread, out = in_thread(lambda: READS[read](matcher))
-    thread.join(PAUSE)
-    assert thread.is_alive() and out == []
-    release.set()
-    thread.join(30)
-    assert out and not isinstance(out[0], BaseException), out
+    waits_then_runs(holding, "writing", READS[read])
 
 
 def test_queries_during_a_stream_of_changes_stay_consistent():
