@@ -196,7 +196,8 @@ class Matcher:
         qdoc = self._query_doc(q)
         words, chars = encode.analyze(encode.analysis_text(qdoc))
         slots, scores = ranking.retrieve(self, words, chars, self._mask(filters), max(1, limit))
-        return [(self.store_.get(int(slot))["id"], float(score)) for slot, score in zip(slots, scores)]
+        ids = self.store_.ids
+        return [(ids[slot], score) for slot, score in zip(slots.tolist(), scores.tolist())]
 
     @reads
     def explain(self, q, doc_id) -> Match:

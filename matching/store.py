@@ -47,6 +47,7 @@ class DocStore:
         self.offsets.resize(1)
         self.codes = {f: Grow(np.int32, -1) for f in FILTER_FIELDS}
         self.code_vocab: dict[str, dict[str, int]] = {f: {} for f in FILTER_FIELDS}
+        self.ids: list = []  # each slot's document id (a dead slot keeps its last one)
 
     def __len__(self) -> int:
         return self.offsets.size - 1
@@ -59,6 +60,7 @@ class DocStore:
             self.seg_start.append(self.seg_start[-1] + len(self.segments[-1]))
             self.segments.append(bytearray())
         self.segments[-1] += data
+        self.ids.append(doc["id"])
         self.offsets.resize(slot + 2)
         self.offsets.buf[slot + 1] = self.seg_start[-1] + len(self.segments[-1])
         for f in FILTER_FIELDS:
@@ -161,6 +163,9 @@ def load_matcher(cls, path):
     st.code_vocab = manifest["code_vocab"]
     m.store_, m.alive_ = st, Grow.wrap(cols["alive"], False)
     m.slot_of_ = {i: s for s, i in manifest["ids"]}
+    st.ids = [None] * (len(cols["offsets"]) - 1)
+    for s, i in manifest["ids"]:
+        st.ids[s] = i
     m.word_ = _load_channel(gen, "word", manifest["word"])
     m.char_ = _load_channel(gen, "char", manifest["char"])
     return m

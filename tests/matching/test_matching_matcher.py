@@ -278,3 +278,23 @@ def test_retrieve_returns_every_document_with_a_selective_term_best_first():
     assert [d for d, _ in matcher.retrieve("热失控", limit=2)] == [d for d, _ in found[:2]]
     assert matcher.retrieve("热失控", filters={"kind": "result"}) == []
     assert matcher.retrieve("量子计算") == []
+
+
+def test_retrieve_names_each_slot_by_its_document_after_updates_and_a_reload(tmp_path):
+    """retrieve reads ids off the store's slot table: an updated document (a new slot, the old one
+    dead) and a reloaded index must still name every hit by its own id."""
+    from matching import Matcher
+
+    docs = [{"id": f"d{i}", "title": f"热失控预警 第{i}号", "text": "热失控" * (i + 1), "keywords": [], "kind": "demand"}
+            for i in range(4)]
+    matcher = Matcher().fit(docs)
+    matcher.update({"id": "d0", "title": "热失控预警 改写", "text": "热失控 " * 9, "keywords": [], "kind": "demand"})
+    matcher.remove("d2")
+    matcher.add({"id": "d9", "title": "新增热失控", "text": "热失控", "keywords": [], "kind": "demand"})
+    expected = {doc_id: matcher.get(doc_id)["title"] for doc_id in ("d0", "d1", "d3", "d9")}
+    found = matcher.retrieve("热失控")
+    assert sorted(doc_id for doc_id, _ in found) == sorted(expected)
+    matcher.save(tmp_path)
+    loaded = Matcher.load(tmp_path)
+    assert loaded.retrieve("热失控") == found
+    assert {doc_id: loaded.get(doc_id)["title"] for doc_id, _ in loaded.retrieve("热失控")} == expected
