@@ -21,6 +21,7 @@ class Demand(ListingMixin, db.Model):
         sa.CheckConstraint("trl_target BETWEEN 1 AND 9", name="trl_target_range"),
         # the lists' default order (newest first, ties by id) read straight off the index
         sa.Index("ix_demands_status_published_at", "status", "published_at", "id"),
+        sa.Index("ix_demands_status_field_published_at", "status", "field_code", "published_at", "id"),  # a field's list
         sa.Index("ix_demands_organization_updated", "organization_id", "updated_at", "id"),  # the workspace
     )
 

@@ -17,6 +17,7 @@ class Result(ListingMixin, db.Model):
         sa.CheckConstraint("trl BETWEEN 1 AND 9", name="trl_range"),
         sa.CheckConstraint("asking_price IS NULL OR asking_price >= 0", name="asking_price_non_negative"),
         sa.Index("ix_results_status_published_at", "status", "published_at", "id"),
+        sa.Index("ix_results_status_field_published_at", "status", "field_code", "published_at", "id"),  # a field's list
         sa.Index("ix_results_organization_updated", "organization_id", "updated_at", "id"),  # the workspace
     )
 

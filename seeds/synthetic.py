@@ -181,6 +181,6 @@ def load_synthetic(n: int, progress: bool = False, seed: int = 42, response_days
                                         response_days, field_codes, ctx["vocab"], seed)
         writer.insert(Pairing.__table__, pairings)
         writer.insert(Event.__table__, events)
-    writer.analyze([t.__table__ for t in (Organization, User, Demand, Result, Patent, Pairing, Event)])
     db.session.commit()
+    writer.analyze([t.__table__ for t in (Organization, User, Demand, Result, Patent, Pairing, Event)])
     return n
