@@ -20,12 +20,19 @@ class Pairing(db.Model):
         sa.CheckConstraint("status <> 'declined' OR decline_reason IS NOT NULL", name="declined_has_reason"),
         sa.CheckConstraint("decline_reason IS NULL OR decline_reason <> 'other' OR decline_text <> ''",
                            name="other_reason_has_text"),
-        sa.Index("ix_pairings_status_respond_by", "status", "respond_by"),
+        sa.Index("ix_pairings_status_respond_by", "status", "respond_by", "id"),  # the sweep, oldest first
+        # an organization's pairings, newest first, on either side (the lists and the workspace)
+        sa.Index("ix_pairings_demand_organization_created", "demand_organization_id", "created_at", "id"),
+        sa.Index("ix_pairings_result_organization_created", "result_organization_id", "created_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     demand_id: Mapped[int] = mapped_column(sa.ForeignKey("demands.id"), index=True)
     result_id: Mapped[int] = mapped_column(sa.ForeignKey("results.id"), index=True)
+    # The two listings' organizations (a listing never changes organization), kept on the pairing
+    # so that an organization's pairings are read off an index instead of joined from its listings.
+    demand_organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
+    result_organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"))
     proposer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     proposed_by: Mapped[Side] = mapped_column(enum_type(Side, "side"))
     message: Mapped[str] = mapped_column(sa.Text, default="")
@@ -53,6 +60,20 @@ class Pairing(db.Model):
 
     def __repr__(self) -> str:
         return f"<Pairing {self.id} d{self.demand_id}↔r{self.result_id} {self.status.value}>"
+
+
+@sa.event.listens_for(Pairing, "before_insert")
+def _fill_organizations(mapper, connection, pairing: Pairing) -> None:
+    """A new pairing takes its listings' organizations (from the listings it was given, or read by id)."""
+    from .demand import Demand
+    from .result import Result
+
+    for side, model in (("demand", Demand), ("result", Result)):
+        if getattr(pairing, f"{side}_organization_id") is None:
+            listing = getattr(pairing, side)
+            org = listing.organization_id if listing is not None else connection.scalar(
+                sa.select(model.organization_id).where(model.id == getattr(pairing, f"{side}_id")))
+            setattr(pairing, f"{side}_organization_id", org)
 
 
 class PairingMessage(db.Model):

@@ -85,6 +85,7 @@ def pairing_rows(rng: np.random.Generator, demands: Listings, results: Listings,
         overdue = respond_by[i] + 3600 if status == "proposed" and respond_by[i] + 3600 < now else None
         pairings.append({
             "id": pairing_id, "demand_id": demand_id, "result_id": result_id, "proposer_id": int(proposer),
+            "demand_organization_id": int(demands.org[d[i]]), "result_organization_id": int(results.org[r[i]]),
             "proposed_by": "demand" if by_demand[i] else "result", "status": status,
             "message": py.choice(MESSAGES).format(kw=py.choice(vocab.field_terms(field))),
             "respond_by": to_datetime(respond_by[i]),

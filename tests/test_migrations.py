@@ -96,3 +96,49 @@ def test_watch_subjects_are_backfilled_and_duplicates_dropped(tmp_path):
                     3: subject_key({"target": "result", "field_code": "new_energy", "query_text": "储能"})}
         assert dict(rows) == expected
         db.engine.dispose()
+
+
+def test_pairings_take_their_listings_organizations(tmp_path):
+    """0007 on a database with pairings: each gets its demand's and its result's organization, and
+    the columns are then required."""
+    from flask_migrate import upgrade
+
+    from marketplace import create_app
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/old.db"})
+    app.instance_path = str(tmp_path)
+    with app.app_context():
+        upgrade(revision="6b2d1f8e0c34")  # 0006
+        with db.engine.begin() as conn:
+            for org, kind, role in ((1, "enterprise", "enterprise"), (2, "university", "researcher"),
+                                    (3, "enterprise", "enterprise")):
+                conn.execute(sa.text("INSERT INTO organizations (id, name, kind, region, verified, created_at) "
+                                     "VALUES (:id, :name, :kind, '', false, '2026-01-01')"),
+                             {"id": org, "name": f"机构{org}", "kind": kind})
+                conn.execute(sa.text("INSERT INTO users (id, email, password_hash, display_name, role, "
+                                     "organization_id, is_active, created_at) VALUES (:id, :email, 'x', '', :role, "
+                                     ":id, true, '2026-01-01')"), {"id": org, "email": f"u{org}@example.com", "role": role})
+            for demand, org in ((1, 1), (2, 3)):
+                conn.execute(sa.text(
+                    "INSERT INTO demands (id, title, description, summary, budget_min, budget_max, deadline, cooperation_mode, "
+                    "trl_target, region, visibility, status, keywords, created_at, updated_at, organization_id, "
+                    "created_by_id, field_code) VALUES (:id, '需求', '描述', '', 1, 2, '2026-06-01', 'development', 5, '', 'public', "
+                    "'published', '[]', '2026-01-01', '2026-01-01', :org, :org, 'ai')"), {"id": demand, "org": org})
+            conn.execute(sa.text(
+                "INSERT INTO results (id, title, abstract, trl, maturity, transfer_modes, region, status, keywords, "
+                "created_at, updated_at, organization_id, created_by_id, field_code) VALUES (1, '成果', '摘要', 5, "
+                "'lab', '[]', '', 'published', '[]', '2026-01-01', '2026-01-01', 2, 2, 'ai')"))
+            for pairing, demand in ((1, 1), (2, 2)):
+                conn.execute(sa.text(
+                    "INSERT INTO pairings (id, demand_id, result_id, proposer_id, proposed_by, message, status, "
+                    "respond_by, decline_text, created_at, updated_at) VALUES (:id, :demand, 1, 2, 'result', '', "
+                    "'proposed', '2026-02-01', '', '2026-01-01', '2026-01-01')"), {"id": pairing, "demand": demand})
+        upgrade()
+        with db.engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT id, demand_organization_id, result_organization_id FROM pairings "
+                                        "ORDER BY id")).all()
+        assert [tuple(r) for r in rows] == [(1, 1, 2), (2, 3, 2)]
+        assert not next(c for c in sa.inspect(db.engine).get_columns("pairings")
+                        if c["name"] == "demand_organization_id")["nullable"]
+        db.session.remove()
+        db.engine.dispose()

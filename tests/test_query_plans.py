@@ -1,4 +1,4 @@
-"""On PostgreSQL with 100,000 demands, results, notifications, events and listing changes, no
+"""On PostgreSQL with 100,000 demands, results, pairings, notifications, events and listing changes, no
 statement of the lists, counts, home page, statistics, workspace or notifications reads more than
 about twice the count cap of any of those tables: each is answered through an index or a bounded
 scan, so its cost does not grow with the table (EXPLAIN ANALYZE, rows read per table, asserted).
@@ -16,16 +16,19 @@ from tests.factories import api_token, login, make_user
 from tests.query_counter import statements
 
 ROWS = 100_000
-BIG_TABLES = ("demands", "results", "notifications", "events", "listing_changes")
+BIG_TABLES = ("demands", "results", "pairings", "notifications", "events", "listing_changes")
 MOST_ROWS_READ = 2 * COUNT_CAP + 1_000  # a count reads up to the cap; nothing reads the whole table
 PAGES = ["/", "/demands/", "/results/", "/demands/?field=ai", "/results/?field=ai", "/demands/?status=closed",
          "/demands/?q=热失控", "/demands/?q=热失控&sort=newest", "/results/?q=热失控&sort=price&field=ai",
          "/api/v1/demands", "/api/v1/results?per_page=100", "/api/v1/demands?page=200",
-         "/demands/?page=400", "/stats/", "/me/", "/notifications/", "/api/v1/notifications"]
+         "/demands/?page=400", "/stats/", "/me/", "/notifications/", "/api/v1/notifications",
+         "/pairings/", "/pairings/?direction=incoming", "/api/v1/pairings"]
 
 
 def fill(enterprise, researcher) -> None:
-    """ROWS generated demands and results (and a notification per 100) in three statements."""
+    """ROWS generated demands and results (one in 1,000 the signed-in users': a hundred each, a
+    large organization), a pairing for each demand (half still awaiting an answer, none overdue),
+    a notification per 1,000."""
     common = ("now() - (n || ' minutes')::interval, now() - (n || ' minutes')::interval, "
               "now() - (n || ' minutes')::interval")
     fields = "(ARRAY['ai','new_energy','ic','biomed','new_materials'])[1 + n % 5]"
@@ -34,14 +37,24 @@ def fill(enterprise, researcher) -> None:
         "trl_target, region, visibility, status, keywords, created_at, updated_at, published_at, organization_id, "
         f"created_by_id, field_code) SELECT '需求 ' || n, '描述 ' || n, '', 10, 20, current_date + 90, 'development', "
         f"1 + n % 9, '上海市', 'public', CASE WHEN n % 10 = 0 THEN 'closed' ELSE 'published' END, '[]', {common}, "
-        f":org, :user, {fields} FROM generate_series(1, :rows) AS n"),
-        {"org": enterprise.organization_id, "user": enterprise.id, "rows": ROWS})
+        f"CASE WHEN n % 1000 = 0 THEN :org ELSE :other_org END, :user, {fields} FROM generate_series(1, :rows) AS n"),
+        {"org": enterprise.organization_id, "other_org": make_user(Role.ENTERPRISE).organization_id,
+         "user": enterprise.id, "rows": ROWS})
     db.session.execute(sa.text(
         "INSERT INTO results (title, abstract, trl, maturity, transfer_modes, asking_price, region, status, keywords, "
         f"created_at, updated_at, published_at, organization_id, created_by_id, field_code) SELECT '成果 ' || n, "
-        f"'摘要 ' || n, 1 + n % 9, 'lab', '[\"license\"]', NULL, '北京市', 'published', '[]', {common}, :org, :user, "
-        f"{fields} FROM generate_series(1, :rows) AS n"),
-        {"org": researcher.organization_id, "user": researcher.id, "rows": ROWS})
+        f"'摘要 ' || n, 1 + n % 9, 'lab', '[\"license\"]', NULL, '北京市', 'published', '[]', {common}, "
+        f"CASE WHEN n % 1000 = 0 THEN :org ELSE :other_org END, :user, {fields} FROM generate_series(1, :rows) AS n"),
+        {"org": researcher.organization_id, "other_org": make_user(Role.RESEARCHER).organization_id,
+         "user": researcher.id, "rows": ROWS})
+    db.session.execute(sa.text(
+        "INSERT INTO pairings (demand_id, result_id, demand_organization_id, result_organization_id, proposer_id, "
+        "proposed_by, message, status, respond_by, decline_text, created_at, updated_at) SELECT d.id, r.id, d.org, "
+        "r.org, :user, 'demand', '', CASE WHEN d.n % 2 = 0 THEN 'connected' ELSE 'proposed' END, "
+        "now() + interval '7 days', '', d.published_at, d.published_at FROM (SELECT id, organization_id AS org, "
+        "published_at, row_number() OVER (ORDER BY id) AS n FROM demands) AS d JOIN (SELECT id, organization_id AS "
+        "org, row_number() OVER (ORDER BY id) AS n FROM results) AS r USING (n)"),
+        {"user": enterprise.id})
     # Notifications: most of them another person's, as on a platform with many users.
     other = make_user(Role.RESEARCHER)
     db.session.execute(sa.text(
@@ -89,7 +102,7 @@ def big(ctx, monkeypatch):
     index.last_change_id = db.session.scalar(sa.select(sa.func.max(ListingChange.id)))
     yield enterprise
     db.session.rollback()
-    db.session.execute(sa.text("TRUNCATE demands, results, notifications, events, listing_changes CASCADE"))
+    db.session.execute(sa.text("TRUNCATE demands, results, pairings, notifications, events, listing_changes CASCADE"))
     db.session.commit()
 
 

@@ -39,7 +39,9 @@ def _overdue(cutoff: datetime, unflagged: bool = False) -> list[Pairing]:
     query = sa.select(Pairing).where(Pairing.status == PairingStatus.PROPOSED, Pairing.respond_by < cutoff)
     if unflagged:
         query = query.where(Pairing.overdue_notified_at.is_(None))
-    return page_rows(query.order_by(Pairing.id), SWEEP_BATCH, 0)  # ids first: usually none, found by index
+    # oldest deadline first, read off the (status, respond_by, id) index: ordered by id alone, the
+    # planner walked the primary key through every pairing (31 ms at 140,000) to find usually none
+    return page_rows(query.order_by(Pairing.respond_by, Pairing.id), SWEEP_BATCH, 0)
 
 
 def expire_overdue(now: datetime) -> list[Pairing]:
@@ -60,8 +62,7 @@ def expire_overdue(now: datetime) -> list[Pairing]:
 
 def flag_overdue(now: datetime) -> list[Pairing]:
     """Proposals past ``respond_by`` are flagged once, to both sides and to operators."""
-    flagged = []
-    admins = _admins()
+    flagged, admins = [], None
     for pairing in _overdue(now, unflagged=True):
         done = db.session.execute(  # compare-and-set: flagged exactly once across workers
             sa.update(Pairing).where(Pairing.id == pairing.id, Pairing.overdue_notified_at.is_(None))
@@ -69,6 +70,7 @@ def flag_overdue(now: datetime) -> list[Pairing]:
         if done.rowcount != 1:
             continue
         deadline = expires_at(pairing)
+        admins = _admins() if admins is None else admins  # read once, and only when needed
         notify(_both_sides(pairing) + admins, NotificationKind.PAIRING_OVERDUE,
                f"对接请求逾期未回复：“{pairing.demand.title}” ↔ “{pairing.result.title}”，"
                f"若 {deadline:%Y-%m-%d} 前仍未回复将自动过期。", pairing_link(pairing))

@@ -15,7 +15,7 @@ from models import (
 
 from ..match_index import MatchIndex
 from ..pagination import Page, page_rows
-from ..pairing_views import organization_pairing_ids
+from ..pairing_views import organization_pairings
 from .engagements import bids_of_center, engagements_of
 from .fit import open_requests_for
 from .milestones import Progress, progress
@@ -65,7 +65,7 @@ def center_workspace(user: User, index: MatchIndex | None) -> CenterWorkspace:
 
 
 def _own_pairings(user: User):
-    return sa.select(Pairing).where(Pairing.id.in_(organization_pairing_ids(user.organization_id)))
+    return sa.select(Pairing).where(organization_pairings(user.organization_id))
 
 
 def _awaiting_request(user: User):

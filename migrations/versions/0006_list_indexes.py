@@ -1,6 +1,6 @@
 """a field's list in its default order (status, field, newest first, ties by id) read off one index:
 at a million listings the field-filtered list walked the newest-first index past every other
-field's rows
+field's rows; the overdue sweep reads proposals by (status, respond_by, id), oldest first
 
 Revision ID: 6b2d1f8e0c34
 Revises: 5a1c0e7d9b21
@@ -22,9 +22,15 @@ def upgrade():
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.create_index(f"ix_{table}_status_field_published_at",
                                   ["status", "field_code", "published_at", "id"], unique=False)
+    with op.batch_alter_table("pairings", schema=None) as batch_op:
+        batch_op.drop_index("ix_pairings_status_respond_by")
+        batch_op.create_index("ix_pairings_status_respond_by", ["status", "respond_by", "id"], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table("pairings", schema=None) as batch_op:
+        batch_op.drop_index("ix_pairings_status_respond_by")
+        batch_op.create_index("ix_pairings_status_respond_by", ["status", "respond_by"], unique=False)
     for table in ("demands", "results"):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_index(f"ix_{table}_status_field_published_at")
