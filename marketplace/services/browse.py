@@ -113,7 +113,7 @@ def search_demands(filters: ListingFilters, page: int, per_page: int, viewer: Us
         "deadline": [deadline.asc().nulls_last()],
         "budget": [budget_max.desc().nulls_last()],
     }
-    return _run(query, filters, orders, Demand, page, per_page, index, status.value)
+    return _run(query, filters, orders, Demand, page, per_page, index, status.value, narrowed=bool(hidden_fields))
 
 
 def search_results(filters: ListingFilters, page: int, per_page: int, *, index: MatchIndex) -> Page:
@@ -121,6 +121,7 @@ def search_results(filters: ListingFilters, page: int, per_page: int, *, index: 
     query = sa.select(Result).where(Result.status == ResultStatus.PUBLISHED)
     if filters.field:
         query = query.where(Result.field_code == filters.field)
+    base = query
     if filters.region:
         query = query.where(Result.region.ilike(f"%{_escape_like(filters.region)}%", escape="\\"))
     if filters.trl_min:
@@ -135,28 +136,33 @@ def search_results(filters: ListingFilters, page: int, per_page: int, *, index: 
         "trl": [Result.trl.desc()],
         "price": [Result.asking_price.asc().nulls_last()],
     }
-    return _run(query, filters, orders, Result, page, per_page, index, ResultStatus.PUBLISHED.value)
+    return _run(query, filters, orders, Result, page, per_page, index, ResultStatus.PUBLISHED.value,
+                narrowed=query is not base)
 
 
 def _run(query, filters: ListingFilters, orders, model, page: int, per_page: int, index: MatchIndex,
-         status: str) -> Page:
+         status: str, narrowed: bool) -> Page:
     """Order and paginate; a keyword query first narrows the rows to the index's best matches
     (a confidential demand is indexed by its public text only), ranked by relevance unless a sort
-    is chosen."""
+    is chosen. ``narrowed``: the query filters on more than the status and field, which the index
+    filters on itself."""
     order = orders.get(filters.sort)
     if not filters.q.strip():
         return paginate(query.order_by(*(order or orders["newest"]), model.id.desc()), page, per_page,
                         count_version=listings_version)
     kind = "demand" if model is Demand else "result"
     ranked = _keyword_ids(index, filters.q, kind, status, filters.field)
-    query = query.where(ids_in(model.id, ranked))
     if order:
-        return paginate(query.order_by(*order, model.id.desc()), page, per_page)
-    rank = {listing_id: i for i, listing_id in enumerate(ranked)}
-    matching = sorted(db.session.scalars(query.with_only_columns(model.id)), key=rank.__getitem__)
-    shown = matching[(page - 1) * per_page: page * per_page]
-    rows = {row.id: row for row in db.session.scalars(sa.select(model).where(model.id.in_(shown))).unique()}
-    return Page(items=[rows[i] for i in shown], page=page, per_page=per_page, total=len(matching))
+        return paginate(query.where(ids_in(model.id, ranked)).order_by(*order, model.id.desc()), page, per_page)
+    if narrowed:  # other filters: the index's matches that pass them, in the index's order
+        rank = {listing_id: i for i, listing_id in enumerate(ranked)}
+        ranked = sorted(db.session.scalars(query.where(ids_in(model.id, ranked)).with_only_columns(model.id)),
+                        key=rank.__getitem__)
+    # Otherwise the index's matches are the list (it is current with the change log as of this
+    # request); the page's rows are still read through the status and field filters.
+    shown = ranked[(page - 1) * per_page: page * per_page]
+    rows = {row.id: row for row in db.session.scalars(query.where(model.id.in_(shown))).unique()} if shown else {}
+    return Page(items=[rows[i] for i in shown if i in rows], page=page, per_page=per_page, total=len(ranked))
 
 
 def my_demands(actor: User, page: int, per_page: int) -> Page:

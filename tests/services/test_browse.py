@@ -269,6 +269,38 @@ def test_search_combines_with_filters(ctx):
     assert find_demands(q="热失控", field="ai") == [ai.id]
 
 
+def test_a_keyword_list_on_status_and_field_alone_is_the_index_order_and_reads_only_its_page(ctx):
+    """The index filters on status and field itself: the list is its matches, and the database is
+    asked for the page's rows only — one statement on demands, never the thousand ids."""
+    from tests.query_counter import statements
+
+    user = make_user()
+    made = [published_demand(user, title="热失控" * (6 - n) + "预警", field="ai") for n in range(5)]
+    find_demands(q="热失控", field="ai")  # the index catches up with the new listings
+    with statements() as seen:
+        page = search_demands(ListingFilters(q="热失控", field="ai"), 2, 2, index=index())
+    assert page.total == 5 and ids(page) == [made[2].id, made[3].id]
+    on_demands = [statement for statement, _ in seen if "FROM demands" in statement]
+    assert len(on_demands) == 1
+
+
+def test_a_keyword_page_still_reads_its_rows_through_the_status_filter(ctx):
+    """Should the index still hold a listing the database no longer lists, the page leaves it out."""
+    user = make_user()
+    kept, gone = published_demand(user, title="热失控预警"), published_demand(user, title="热失控预警系统")
+    find_demands(q="热失控")
+    db.session.execute(sa.update(Demand).where(Demand.id == gone.id).values(status="fulfilled"))
+    assert find_demands(q="热失控") == [kept.id]
+
+
+def test_a_keyword_list_with_another_filter_counts_only_what_passes_it(ctx):
+    user = make_user()
+    shanghai = [published_demand(user, title="热失控" * (n + 1), region="上海市") for n in range(3)]
+    published_demand(user, title="热失控热失控热失控热失控", region="北京市")
+    page = search_demands(ListingFilters(q="热失控", region="上海"), 1, 2, index=index())
+    assert page.total == 3 and ids(page) == [shanghai[2].id, shanghai[1].id]
+
+
 def test_drafts_are_never_found_by_search(ctx):
     user = make_user()
     make_demand(user, title="热失控草稿")
