@@ -22,6 +22,7 @@ class Demand(ListingMixin, db.Model):
         # the lists' default order (newest first, ties by id) read straight off the index
         sa.Index("ix_demands_status_published_at", "status", "published_at", "id"),
         sa.Index("ix_demands_status_field_published_at", "status", "field_code", "published_at", "id"),  # a field's list
+        sa.Index("ix_demands_region_status", "region", "status"),  # the region filter (services/browse.py)
         sa.Index("ix_demands_organization_updated", "organization_id", "updated_at", "id"),  # the workspace
     )
 

@@ -18,6 +18,9 @@ class Result(ListingMixin, db.Model):
         sa.CheckConstraint("asking_price IS NULL OR asking_price >= 0", name="asking_price_non_negative"),
         sa.Index("ix_results_status_published_at", "status", "published_at", "id"),
         sa.Index("ix_results_status_field_published_at", "status", "field_code", "published_at", "id"),  # a field's list
+        sa.Index("ix_results_region_status", "region", "status"),  # the region filter (services/browse.py)
+        sa.Index("ix_results_status_trl", "status", "trl", "id"),  # sorted by maturity
+        sa.Index("ix_results_status_asking_price", "status", "asking_price", "id"),  # sorted by price
         sa.Index("ix_results_organization_updated", "organization_id", "updated_at", "id"),  # the workspace
     )
 

@@ -94,10 +94,11 @@ def ctx(app):
     from marketplace.extensions import limiter
     from models import SEED_FIELDS, Field, db
 
-    from marketplace.services import pagination
+    from marketplace.services import browse, pagination
 
     limiter.reset()
     pagination.forget_counts()
+    browse.forget_regions()
     app.extensions["match_index"].reset()
     app.extensions["cache"].clear()
     with app.app_context():

@@ -158,6 +158,34 @@ def test_result_sorts_with_ties_broken_by_newest_id(ctx):
     assert find_results(sort="price") == [c.id, d.id, a.id, b.id]  # no price last
 
 
+@pytest.mark.parametrize("sort", ["newest", "deadline", "budget"])
+def test_a_sorted_keyword_list_is_in_the_same_order_as_the_plain_list(ctx, sort):
+    """Keyword lists sort their matches in Python (services/browse.py says why): the same order as
+    SQL gives the list without keywords — ties by newest id, no deadline last, a confidential
+    demand's hidden budget and deadline sorting as empty (last) — on every page."""
+    user, base = make_user(), datetime(2026, 1, 1, 9, 0)
+    made = []
+    for i, (budget, days) in enumerate(((300, 30), (500, 60), (300, 30), (300, 20), (800, 5), (500, 60))):
+        made.append(published_demand(user, title=f"热失控预警{i}", budget_max=budget,
+                                     deadline=(TODAY + timedelta(days=days)).isoformat()))
+        set_published_at(made[-1], base + timedelta(hours=i % 3))
+    made.append(published_demand(make_user(), title="热失控预警机密", budget_max=900, visibility="confidential",
+                                 summary="热失控预警", deadline=(TODAY + timedelta(days=1)).isoformat()))
+    plain = find_demands(sort=sort)
+    assert len(plain) == 7 and find_demands(q="热失控", sort=sort) == plain
+    assert find_demands(q="热失控", sort=sort, per_page=3, page=2) == plain[3:6]
+
+
+@pytest.mark.parametrize("sort", ["newest", "trl", "price"])
+def test_a_sorted_keyword_list_of_results_is_in_the_same_order_as_the_plain_list(ctx, sort):
+    user, base = make_user(Role.RESEARCHER), datetime(2026, 1, 1, 9, 0)
+    for i, (trl, price) in enumerate(((4, 100), (7, None), (4, 50), (4, 100), (9, None), (2, 10))):
+        set_published_at(published_result(user, title=f"热失控方法{i}", trl=trl, asking_price=price),
+                         base + timedelta(hours=i % 2))
+    plain = find_results(sort=sort)
+    assert len(plain) == 6 and find_results(q="热失控", sort=sort) == plain
+
+
 # --- pagination -------------------------------------------------------------------------------
 
 def test_pagination_totals_and_pages(ctx):
