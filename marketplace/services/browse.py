@@ -198,10 +198,16 @@ def _run(query, filters: ListingFilters, orders, model, page: int, per_page: int
         ranked = sorted(db.session.scalars(query.where(values_in(model.id, ranked)).with_only_columns(model.id)),
                         key=rank.__getitem__)
     # Otherwise the index's matches are the list (it is current with the change log as of this
-    # request); the page's rows are still read through the status and field filters.
-    shown = ranked[(page - 1) * per_page: page * per_page]
+    # request).
+    return _page_of(query, model, ranked, page, per_page)
+
+
+def _page_of(query, model, ordered: list[int], page: int, per_page: int) -> Page:
+    """One page of the listings ``ordered`` (ids), read by id — still through ``query``'s filters,
+    so a listing the database no longer lists is left out."""
+    shown = ordered[(page - 1) * per_page: page * per_page]
     rows = {row.id: row for row in db.session.scalars(query.where(model.id.in_(shown))).unique()} if shown else {}
-    return Page(items=[rows[i] for i in shown if i in rows], page=page, per_page=per_page, total=len(ranked))
+    return Page(items=[rows[i] for i in shown if i in rows], page=page, per_page=per_page, total=len(ordered))
 
 
 def _direction(clause) -> tuple:
@@ -237,9 +243,7 @@ def _sorted_keyword_page(query, model, order: list, ranked: list[int], page: int
     rows = db.session.execute(query.where(values_in(model.id, ranked))
                               .with_only_columns(model.id, *(expression for expression, _, _ in terms))).all()
     ordered = _sorted_ids([tuple(row) for row in rows], [(descending, last) for _, descending, last in terms])
-    shown = ordered[(page - 1) * per_page: page * per_page]
-    found = {row.id: row for row in db.session.scalars(query.where(model.id.in_(shown))).unique()} if shown else {}
-    return Page(items=[found[i] for i in shown if i in found], page=page, per_page=per_page, total=len(ordered))
+    return _page_of(query, model, ordered, page, per_page)
 
 
 def my_demands(actor: User, page: int, per_page: int) -> Page:
