@@ -1,5 +1,6 @@
 """Command line: ``flask --app wsgi seed``, ``create-admin``, ``match``, ``alerts``, ``pairings``,
-``agreements verify``, ``engagements sweep`` (``db upgrade`` comes from Flask-Migrate)."""
+``agreements verify``, ``engagements sweep``, ``backup``, ``restore`` (``db upgrade`` comes from
+Flask-Migrate)."""
 from __future__ import annotations
 
 import os
@@ -20,6 +21,8 @@ def init_app(app) -> None:
     app.cli.add_command(pairings)
     app.cli.add_command(agreements)
     app.cli.add_command(engagements)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("seed")
@@ -90,6 +93,44 @@ def check_alerts() -> None:
     sent = check_watches(current_app.extensions["match_index"])
     db.session.commit()
     click.echo(f"Alerts checked: {sent} notification(s) sent.")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(file_okay=False))
+def backup_command(path: str) -> None:
+    """Back up the database, uploaded files and match index into the new folder PATH."""
+    from .backup import BackupError, backup
+
+    try:
+        summary = backup(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup of the {summary.backend} database (schema {summary.revision}) written to {summary.path}: "
+               f"{sum(summary.rows.values())} rows in {len(summary.rows)} tables, {summary.files} files.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, file_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def restore_command(path: str, yes: bool) -> None:
+    """Replace the database, uploaded files and match index with the backup in PATH."""
+    from .backup import BackupError, read_manifest, restore
+
+    try:
+        manifest = read_manifest(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    if not yes:
+        click.confirm(f"Replace everything in the configured database, uploads and match index with the backup "
+                      f"of {manifest['created_at']} ({sum(manifest['rows'].values())} rows)? Stop the web workers "
+                      f"first.", abort=True)
+    try:
+        summary = restore(path)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {sum(summary.rows.values())} rows in {len(summary.rows)} tables and {summary.files} "
+               f"uploaded files from {summary.path} (schema {summary.revision}). Run `flask db upgrade` if this "
+               f"release is newer than the backup, then start the workers.")
 
 
 @click.group("match")
