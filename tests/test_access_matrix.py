@@ -1,0 +1,394 @@
+"""The route × role matrix: every web route and API operation, each method, called by each kind of
+caller — anonymous, the owners on the three sides of one engagement (enterprise, researcher,
+center), a same-role member of another organization for each, and an operator — and answered
+as the matrix below says: reached (the caller may do this; the answer may still be a validation
+error or a state conflict) or denied (a login redirect, 401, 403 or 404). Every denied call is
+proved to have changed nothing: every row of every table is read before and after. A route the
+application has and the matrix lacks fails the test, so a new route cannot ship without a row.
+
+The world: a published demand of the enterprise, a published result of the researcher, their
+connected pairing with an open validation request and the center's bid on it; a second
+connected pairing whose engagement with the center has every milestone approved (the first with
+a file) and its report filed; a draft of each listing (for the deletes), a notification and a
+watch of the enterprise. It is built once on a SQLite file and copied back before each route, so
+what one allowed caller does never leaks into the next route's cells; within a route the callers
+the matrix denies go first, while the world is as built. Forms carry the caller's CSRF token (a
+CSRF failure would hide the authorization decision), API calls a bearer token. Authorization is
+decided in the services, the same on either database; this test runs on SQLite."""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+ACTORS = ("anonymous", "enterprise", "researcher", "center", "other_enterprise", "other_researcher",
+          "other_center", "admin")
+EVERYONE = set(ACTORS)
+SIGNED_IN = EVERYONE - {"anonymous"}
+PARTIES = {"enterprise", "researcher"}  # the two sides of the pairings
+ENGAGED = PARTIES | {"center"}  # the three parties of the engagement
+CENTERS = {"center", "other_center"}
+
+ADMIN = {"admin"}
+NOBODY: set[str] = set()
+
+# "METHOD rule" (the rule as the application declares it) → who reaches it. The ids are the
+# world's (services below); a ``close``/``withdraw`` action stands for each ``any(…)``.
+MATRIX: dict[str, set[str]] = {
+    "GET /": EVERYONE,
+    "GET /admin/organizations": ADMIN,
+    "POST /admin/organizations/<int:organization_id>/verify": ADMIN,
+    "GET /api/v1/agreements/<int:agreement_id>/verify": ENGAGED | ADMIN,
+    "GET /api/v1/bids/<int:bid_id>": ENGAGED | ADMIN,
+    "PATCH /api/v1/bids/<int:bid_id>": {'center'},
+    "POST /api/v1/bids/<int:bid_id>/accept": PARTIES,
+    "GET /api/v1/bids/<int:bid_id>/revisions": ENGAGED | ADMIN,
+    "POST /api/v1/bids/<int:bid_id>/withdraw": {'center'},
+    "GET /api/v1/centers": EVERYONE,
+    "GET /api/v1/centers/<int:center_id>": EVERYONE,
+    "PATCH /api/v1/centers/<int:center_id>": {'center'},
+    "GET /api/v1/demands": EVERYONE,
+    "POST /api/v1/demands": {'enterprise', 'other_enterprise'},
+    "DELETE /api/v1/demands/<int:demand_id>": {'enterprise'},
+    "GET /api/v1/demands/<int:demand_id>": EVERYONE,
+    "PATCH /api/v1/demands/<int:demand_id>": {'enterprise'},
+    "GET /api/v1/demands/<int:demand_id>/access-log": {'enterprise'},
+    "GET /api/v1/demands/<int:demand_id>/matches": SIGNED_IN,
+    "POST /api/v1/demands/<int:demand_id>/undertaking": SIGNED_IN,
+    "GET /api/v1/engagements": SIGNED_IN,
+    "GET /api/v1/engagements/<int:engagement_id>": ENGAGED | ADMIN,
+    "GET /api/v1/engagements/<int:engagement_id>/files/<int:submission_id>": ENGAGED | ADMIN,
+    "POST /api/v1/engagements/<int:engagement_id>/milestones/<int:milestone_id>/approve": PARTIES,
+    "POST /api/v1/engagements/<int:engagement_id>/milestones/<int:milestone_id>/pay": {'enterprise'},
+    "POST /api/v1/engagements/<int:engagement_id>/milestones/<int:milestone_id>/reject": PARTIES,
+    "POST /api/v1/engagements/<int:engagement_id>/milestones/<int:milestone_id>/submit": {'center'},
+    "POST /api/v1/engagements/<int:engagement_id>/report": {'center'},
+    "POST /api/v1/engagements/<int:engagement_id>/report/accept": PARTIES,
+    "POST /api/v1/engagements/<int:engagement_id>/report/return": PARTIES,
+    "POST /api/v1/engagements/<int:engagement_id>/sign": ENGAGED,
+    "GET /api/v1/fields": EVERYONE,
+    "GET /api/v1/me": SIGNED_IN,
+    "GET /api/v1/notifications": SIGNED_IN,
+    "POST /api/v1/notifications/<int:notification_id>/read": {'enterprise'},
+    "POST /api/v1/notifications/read-all": SIGNED_IN,
+    "GET /api/v1/openapi.json": EVERYONE,
+    "POST /api/v1/organizations/<int:organization_id>/verify": ADMIN,
+    "GET /api/v1/pairings": SIGNED_IN,
+    # the body is checked first (422); a proposal also needs one of the caller's own published
+    # listings on the other side (tests/api/test_pairings_api.py refuses centers and operators)
+    "POST /api/v1/pairings": SIGNED_IN,
+    "GET /api/v1/pairings/<int:pairing_id>": PARTIES | ADMIN,
+    "POST /api/v1/pairings/<int:pairing_id>/accept": {'enterprise'},
+    "GET /api/v1/pairings/<int:pairing_id>/bids": {'enterprise', 'researcher', 'center', 'other_center', 'admin'},
+    "POST /api/v1/pairings/<int:pairing_id>/bids": CENTERS,
+    "POST /api/v1/pairings/<int:pairing_id>/decline": {'enterprise'},
+    "GET /api/v1/pairings/<int:pairing_id>/messages": PARTIES | ADMIN,
+    "POST /api/v1/pairings/<int:pairing_id>/messages": PARTIES,
+    "POST /api/v1/pairings/<int:pairing_id>/validation-request": PARTIES,
+    "POST /api/v1/pairings/<int:pairing_id>/withdraw": {'researcher'},
+    "GET /api/v1/results": EVERYONE,
+    "POST /api/v1/results": {'researcher', 'other_researcher'},
+    "DELETE /api/v1/results/<int:result_id>": {'researcher'},
+    "GET /api/v1/results/<int:result_id>": EVERYONE,
+    "PATCH /api/v1/results/<int:result_id>": {'researcher'},
+    "GET /api/v1/results/<int:result_id>/matches": SIGNED_IN,
+    "GET /api/v1/search": EVERYONE,
+    "GET /api/v1/stats": EVERYONE,
+    # signing in with an empty body is a 401 for anyone (tests/api/test_tokens.py signs in)
+    "POST /api/v1/tokens": NOBODY,
+    "DELETE /api/v1/tokens/current": SIGNED_IN,
+    "POST /api/v1/users": ADMIN,
+    "GET /api/v1/validation-requests": CENTERS,
+    "GET /api/v1/validation-requests/<int:request_id>": {'enterprise', 'researcher', 'center', 'other_center', 'admin'},
+    "POST /api/v1/validation-requests/<int:request_id>/cancel": PARTIES,
+    "GET /api/v1/validation-requests/<int:request_id>/comparison": PARTIES,
+    "GET /api/v1/watches": SIGNED_IN,
+    "POST /api/v1/watches": SIGNED_IN,
+    "DELETE /api/v1/watches/<int:watch_id>": {'enterprise'},
+    "GET /auth/login": EVERYONE,
+    "POST /auth/login": EVERYONE,
+    "GET /auth/register": EVERYONE,
+    "POST /auth/register": EVERYONE,
+    "GET /centers/": EVERYONE,
+    "GET /centers/<int:center_id>": EVERYONE,
+    "GET /centers/profile": CENTERS,
+    "POST /centers/profile": CENTERS,
+    "GET /demands/": EVERYONE,
+    "GET /demands/<int:demand_id>": EVERYONE,
+    "POST /demands/<int:demand_id>/<any(publish, close, reopen):action>": {'enterprise'},
+    "GET /demands/<int:demand_id>/access-log": {'enterprise'},
+    "POST /demands/<int:demand_id>/delete": {'enterprise'},
+    "GET /demands/<int:demand_id>/edit": {'enterprise'},
+    "POST /demands/<int:demand_id>/edit": {'enterprise'},
+    "POST /demands/<int:demand_id>/undertaking": SIGNED_IN,
+    "GET /demands/new": {'enterprise', 'other_enterprise'},
+    "POST /demands/new": {'enterprise', 'other_enterprise'},
+    "GET /engagements/": SIGNED_IN,
+    "GET /engagements/<int:engagement_id>": ENGAGED | ADMIN,
+    "GET /engagements/<int:engagement_id>/agreement": ENGAGED | ADMIN,
+    "GET /engagements/<int:engagement_id>/files/<int:submission_id>": ENGAGED | ADMIN,
+    "POST /engagements/<int:engagement_id>/milestones/<int:milestone_id>/approve": PARTIES,
+    "POST /engagements/<int:engagement_id>/milestones/<int:milestone_id>/paid": {'enterprise'},
+    "POST /engagements/<int:engagement_id>/milestones/<int:milestone_id>/reject": PARTIES,
+    "POST /engagements/<int:engagement_id>/milestones/<int:milestone_id>/submit": {'center'},
+    "POST /engagements/<int:engagement_id>/report": {'center'},
+    "POST /engagements/<int:engagement_id>/report/accept": PARTIES,
+    "POST /engagements/<int:engagement_id>/report/return": PARTIES,
+    # the web form asks for the password first (422, nothing written); the API refuses an operator (403)
+    "POST /engagements/<int:engagement_id>/sign": ENGAGED | ADMIN,
+    "GET /healthz": EVERYONE,
+    "GET /me/": SIGNED_IN,
+    "POST /me/password": SIGNED_IN,
+    "GET /me/profile": SIGNED_IN,
+    "POST /me/profile": SIGNED_IN,
+    "GET /notifications/": SIGNED_IN,
+    "POST /notifications/<int:notification_id>/open": {'enterprise'},
+    "POST /notifications/<int:notification_id>/read": {'enterprise'},
+    "POST /notifications/read-all": SIGNED_IN,
+    "GET /pairings/": SIGNED_IN,
+    "GET /pairings/<int:pairing_id>": PARTIES | ADMIN,
+    "POST /pairings/<int:pairing_id>/accept": {'enterprise'},
+    "POST /pairings/<int:pairing_id>/decline": {'enterprise'},
+    "POST /pairings/<int:pairing_id>/messages": PARTIES,
+    "GET /pairings/<int:pairing_id>/validation/new": PARTIES | ADMIN,
+    "POST /pairings/<int:pairing_id>/validation/new": PARTIES | ADMIN,
+    "POST /pairings/<int:pairing_id>/withdraw": {'researcher'},
+    # the form for anyone signed in (it says when the caller has no listing to propose from); the
+    # service refuses those (tests/views/test_pairings.py)
+    "GET /pairings/new": SIGNED_IN,
+    "POST /pairings/new": SIGNED_IN,
+    "GET /readyz": EVERYONE,
+    "GET /results/": EVERYONE,
+    "GET /results/<int:result_id>": EVERYONE,
+    "POST /results/<int:result_id>/<any(publish, withdraw, republish):action>": {'researcher'},
+    "POST /results/<int:result_id>/delete": {'researcher'},
+    "GET /results/<int:result_id>/edit": {'researcher'},
+    "POST /results/<int:result_id>/edit": {'researcher'},
+    "GET /results/new": {'researcher', 'other_researcher'},
+    "POST /results/new": {'researcher', 'other_researcher'},
+    "GET /search": EVERYONE,
+    "GET /stats/": EVERYONE,
+    "POST /validation/bids/<int:bid_id>/accept": PARTIES,
+    "GET /validation/bids/<int:bid_id>/edit": {'center'},
+    "POST /validation/bids/<int:bid_id>/edit": {'center'},
+    "POST /validation/bids/<int:bid_id>/withdraw": {'center'},
+    "GET /validation/requests": CENTERS,
+    "GET /validation/requests/<int:request_id>": {'enterprise', 'researcher', 'center', 'other_center', 'admin'},
+    "GET /validation/requests/<int:request_id>/bids/new": CENTERS,
+    "POST /validation/requests/<int:request_id>/bids/new": CENTERS,
+    "POST /validation/requests/<int:request_id>/cancel": PARTIES,
+    "GET /validation/requests/<int:request_id>/compare": PARTIES,
+    "GET /watches/": SIGNED_IN,
+    "POST /watches/": SIGNED_IN,
+    "POST /watches/<int:watch_id>/delete": {'enterprise'},
+    "POST /auth/logout": EVERYONE,
+}
+
+
+@dataclass
+class World:
+    ids: dict[str, int]
+    users: dict[str, object]
+
+
+def build_world() -> World:
+    from flask import current_app
+
+    from marketplace.services import watches
+    from marketplace.extensions import upload_store
+    from marketplace.services.poc import milestones, reports, requests
+    from models import Agreement, Notification, Role, db
+    from tests.factories import make_connected_pairing, make_demand, make_result, make_user
+    from tests.poc_factories import World as PocWorld, make_bid, make_center, make_world, request_data, selection
+    from tests.poc_web import activate
+
+    world = make_world(with_request=True)
+    center, other_center = make_center(), make_center()
+    bid = make_bid(center, world)
+    demand2 = make_demand(world.enterprise, status="published", title="储能电池包液冷板验证需求")
+    result2 = make_result(world.researcher, status="published", title="液冷板流道优化方法")
+    pairing2 = make_connected_pairing(demand2, result2)
+    request2 = requests.open_request(world.enterprise, pairing2.id, request_data(), current_app.extensions["match_index"])
+    db.session.commit()
+    bid2 = make_bid(center, PocWorld(world.enterprise, world.researcher, pairing2, request2))
+    selection.accept_bid(world.enterprise, bid2.id)
+    engagement = selection.accept_bid(world.researcher, bid2.id).engagement
+    db.session.commit()
+    activate(engagement, center)
+    milestone = engagement.milestones[0]
+    for step in engagement.milestones:  # delivered (the first with a file) and approved; the report filed
+        milestones.submit_milestone(center, engagement.id, step.id, "阶段交付物",
+                                    upload=io.BytesIO(b"%PDF-1.7 stage") if step is milestone else None,
+                                    file_name="stage1.pdf", store=upload_store())
+        milestones.approve_milestone(world.enterprise, engagement.id, step.id)
+    reports.file_report(center, engagement.id, {
+        "technical_verdict": "feasible", "market_verdict": "feasible", "trl_before": 4, "trl_after": 6,
+        "recommendation": "license", "summary": "样机达到预警提前 12 分钟。", "evidence": "附试验数据。"})
+    db.session.commit()
+    submission = milestone.submissions[-1]
+    assert submission.stored_name
+    draft_demand = make_demand(world.enterprise, title="草稿需求")
+    draft_result = make_result(world.researcher, title="草稿成果")
+    watch = watches.create_watch(world.enterprise, {"query": "热失控", "target": "result", "min_score": 0.5})
+    db.session.commit()
+    notification = db.session.scalars(sa.select(Notification).where(Notification.user_id == world.enterprise.id)
+                                      .order_by(Notification.id)).first()
+    users = {"enterprise": world.enterprise, "researcher": world.researcher, "center": center,
+             "other_enterprise": make_user(Role.ENTERPRISE), "other_researcher": make_user(Role.RESEARCHER),
+             "other_center": other_center, "admin": make_user(Role.ADMIN)}
+    ids = {"demand_id": world.pairing.demand_id, "result_id": world.pairing.result_id, "pairing_id": world.pairing.id,
+           "request_id": world.request.id, "bid_id": bid.id, "center_id": center.organization_id,
+           "engagement_id": engagement.id, "milestone_id": milestone.id, "submission_id": submission.id,
+           "notification_id": notification.id, "watch_id": watch.id, "agreement_id": db.session.scalar(sa.select(Agreement.id).where(Agreement.engagement_id == engagement.id)),
+           "organization_id": users["other_enterprise"].organization_id,
+           "draft_demand_id": draft_demand.id, "draft_result_id": draft_result.id}
+    return World(ids, users)
+
+
+ID = re.compile(r"<(?:int:)?(\w+)>")
+ACTION = re.compile(r"<any\(([^)]*)\):(\w+)>")
+
+
+def concrete(rule: str, endpoint: str, ids: dict[str, int]) -> str:
+    """The rule's path with the world's ids (drafts for deletes) and an action of each ``any``."""
+    def one(match):
+        name = match.group(1)
+        if name in ("demand_id", "result_id") and endpoint.endswith(("delete", "delete_demand", "delete_result")):
+            return str(ids["draft_" + name])
+        return str(ids[name])
+    path = ID.sub(one, ACTION.sub(lambda m: m.group(1).split(",")[1].strip(), rule))  # close, withdraw
+    if endpoint == "pairings.new":  # reached from the result's page
+        path += f"?result_id={ids['result_id']}"
+    return path
+
+
+def rules(app) -> list[tuple[str, str, str]]:
+    """(method, rule, endpoint) of every route but static files."""
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            found.append((method, rule.rule, rule.endpoint))
+    # signing out last: the callers' browsers stay signed in for every other route
+    return sorted(found, key=lambda r: (r[1] == "/auth/logout", r[1], r[0]))
+
+
+def denied(response) -> bool:
+    if response.status_code in (401, 403, 404):
+        return True
+    return response.status_code in (301, 302, 303) and "/auth/login" in response.headers.get("Location", "")
+
+
+def everything(db) -> dict:
+    with db.engine.connect() as conn:
+        return {name: sorted((tuple(row) for row in conn.execute(sa.text(f'SELECT * FROM "{name}"'))), key=repr)
+                for name in sorted(sa.inspect(conn).get_table_names())}
+
+
+@pytest.fixture(scope="module")
+def matrix_site(tmp_path_factory):
+    from flask_migrate import upgrade
+
+    from marketplace import create_app
+    from marketplace.extensions import limiter
+    from models import db
+    from tests.clients import isolated_client
+    from tests.factories import api_token, login
+
+    base = tmp_path_factory.mktemp("matrix")
+    app = create_app({"TESTING": True, "SECRET_KEY": "matrix-secret", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{base}/m.db",
+                      "SERVER_NAME": "localhost", "MATCH_INDEX_DIR": "", "UPLOAD_DIR": str(base / "uploads"),
+                      "AGREEMENT_SECRET": "test-agreement-secret", "FIGURES_MIN_AGE_SECONDS": 0,
+                      "FIGURES_COST_FACTOR": 0, "CACHE_BACKGROUND_REFRESH": False})
+    app.instance_path = str(base)
+    with app.app_context():
+        upgrade()
+        world = build_world()
+        browsers, tokens = {"anonymous": isolated_client(app)}, {"anonymous": {}}
+        for name, user in world.users.items():
+            browsers[name] = isolated_client(app)
+            login(browsers[name], user)
+            tokens[name] = api_token(isolated_client(app), user)
+        db.session.remove()
+        db.engine.dispose()
+        shutil.copy(base / "m.db", base / "template.db")
+        (base / "uploads").mkdir(exist_ok=True)
+        shutil.copytree(base / "uploads", base / "uploads-template")
+        limiter.reset()
+        yield app, world, browsers, tokens, base
+
+
+def reset(app, base: Path) -> None:
+    """Back to the world as built (database file, uploads, caches, index)."""
+    from marketplace.extensions import limiter
+    from marketplace.services import browse, pagination
+    from models import db
+
+    db.session.remove()
+    db.engine.dispose()
+    shutil.copy(base / "template.db", base / "m.db")
+    shutil.rmtree(base / "uploads")
+    shutil.copytree(base / "uploads-template", base / "uploads")
+    limiter.reset()
+    pagination.forget_counts()
+    browse.forget_regions()
+    app.extensions["match_index"].reset()
+    app.extensions["cache"].clear()
+
+
+def call(app, browsers, tokens, actor: str, method: str, path: str):
+    from tests.factories import csrf_token
+
+    if path.startswith("/api/"):
+        client = browsers["anonymous"]
+        kwargs = {"headers": tokens[actor]}
+        if method in ("POST", "PATCH", "PUT"):
+            kwargs["json"] = {}
+        return client.open(path, method=method, **kwargs)
+    client = browsers[actor]
+    if method == "GET":
+        return client.get(path)
+    token = csrf_token(client, "/auth/login" if actor == "anonymous" else "/me/profile")
+    return client.open(path, method=method, data={"csrf_token": token})
+
+
+def test_every_route_is_in_the_matrix_and_answers_each_caller_as_it_says(matrix_site):
+    from models import db
+
+    app, world, browsers, tokens, base = matrix_site
+    declared = {f"{method} {rule}" for method, rule, _ in rules(app)}
+    assert not declared - MATRIX.keys(), f"routes without a row in the matrix: {sorted(declared - MATRIX.keys())}"
+    assert not MATRIX.keys() - declared, f"rows for routes that no longer exist: {sorted(MATRIX.keys() - declared)}"
+    wrong = []
+    with app.app_context():
+        for method, rule, endpoint in rules(app):
+            reset(app, base)
+            path = concrete(rule, endpoint, world.ids)
+            reached, codes, expected = set(), {}, MATRIX[f"{method} {rule}"]
+            # those the matrix denies first, while the world is as built: an allowed caller's
+            # delete or state change must not be what makes a later caller's call fail
+            for actor in sorted(ACTORS, key=lambda name: name in expected):
+                before = everything(db)
+                response = call(app, browsers, tokens, actor, method, path)
+                codes[actor] = response.status_code
+                response.close()
+                if response.status_code >= 500 and rule != "/readyz":  # readiness: 503 until the index loads
+                    wrong.append(f"{method} {path} as {actor}: {response.status_code}")
+                if denied(response):
+                    after = everything(db)
+                    if after != before:
+                        changed = [t for t in after if after[t] != before.get(t)]
+                        wrong.append(f"{method} {rule} as {actor}: denied ({response.status_code}) but changed {changed}")
+                else:
+                    reached.add(actor)
+            if reached != expected:
+                wrong.append(f"{method} {rule}: reached by {sorted(reached)}, the matrix says {sorted(expected)} "
+                             f"(answers: {codes})")
+    cells = len(MATRIX) * len(ACTORS)
+    assert not wrong, f"{len(wrong)} of {len(MATRIX)} rows ({cells} cells) differ:\n" + "\n".join(wrong)
