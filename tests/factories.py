@@ -5,6 +5,8 @@ import itertools
 import re
 from datetime import date, timedelta
 
+import sqlalchemy as sa
+
 from marketplace.services import demands, results
 from marketplace.services.passwords import hash_password
 from models import Organization, OrgKind, Role, User, db
@@ -103,3 +105,11 @@ def make_connected_pairing(demand, result, message: str = "希望与贵方合作
     pairings.accept_pairing(answerer, pairing.id)
     db.session.commit()
     return pairing
+
+
+def every_row() -> dict[str, list]:
+    """Every row of every table of the app's database, in a stable order (for "nothing changed"
+    and "everything came back" assertions)."""
+    with db.engine.connect() as conn:
+        return {name: sorted((tuple(row) for row in conn.execute(sa.text(f'SELECT * FROM "{name}"'))), key=repr)
+                for name in sorted(sa.inspect(conn).get_table_names())}

@@ -26,6 +26,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from tests.factories import every_row
+
 ACTORS = ("anonymous", "enterprise", "researcher", "center", "other_enterprise", "other_researcher",
           "other_center", "admin")
 EVERYONE = set(ACTORS)
@@ -244,7 +246,8 @@ def build_world() -> World:
     ids = {"demand_id": world.pairing.demand_id, "result_id": world.pairing.result_id, "pairing_id": world.pairing.id,
            "request_id": world.request.id, "bid_id": bid.id, "center_id": center.organization_id,
            "engagement_id": engagement.id, "milestone_id": milestone.id, "submission_id": submission.id,
-           "notification_id": notification.id, "watch_id": watch.id, "agreement_id": db.session.scalar(sa.select(Agreement.id).where(Agreement.engagement_id == engagement.id)),
+           "notification_id": notification.id, "watch_id": watch.id,
+           "agreement_id": db.session.scalar(sa.select(Agreement.id).where(Agreement.engagement_id == engagement.id)),
            "organization_id": users["other_enterprise"].organization_id,
            "draft_demand_id": draft_demand.id, "draft_result_id": draft_result.id}
     return World(ids, users)
@@ -283,12 +286,6 @@ def denied(response) -> bool:
     if response.status_code in (401, 403, 404):
         return True
     return response.status_code in (301, 302, 303) and "/auth/login" in response.headers.get("Location", "")
-
-
-def everything(db) -> dict:
-    with db.engine.connect() as conn:
-        return {name: sorted((tuple(row) for row in conn.execute(sa.text(f'SELECT * FROM "{name}"'))), key=repr)
-                for name in sorted(sa.inspect(conn).get_table_names())}
 
 
 @pytest.fixture(scope="module")
@@ -359,8 +356,6 @@ def call(app, browsers, tokens, actor: str, method: str, path: str):
 
 
 def test_every_route_is_in_the_matrix_and_answers_each_caller_as_it_says(matrix_site):
-    from models import db
-
     app, world, browsers, tokens, base = matrix_site
     declared = {f"{method} {rule}" for method, rule, _ in rules(app)}
     assert not declared - MATRIX.keys(), f"routes without a row in the matrix: {sorted(declared - MATRIX.keys())}"
@@ -374,14 +369,14 @@ def test_every_route_is_in_the_matrix_and_answers_each_caller_as_it_says(matrix_
             # those the matrix denies first, while the world is as built: an allowed caller's
             # delete or state change must not be what makes a later caller's call fail
             for actor in sorted(ACTORS, key=lambda name: name in expected):
-                before = everything(db)
+                before = every_row()
                 response = call(app, browsers, tokens, actor, method, path)
                 codes[actor] = response.status_code
                 response.close()
                 if response.status_code >= 500 and rule != "/readyz":  # readiness: 503 until the index loads
                     wrong.append(f"{method} {path} as {actor}: {response.status_code}")
                 if denied(response):
-                    after = everything(db)
+                    after = every_row()
                     if after != before:
                         changed = [t for t in after if after[t] != before.get(t)]
                         wrong.append(f"{method} {rule} as {actor}: denied ({response.status_code}) but changed {changed}")

@@ -12,16 +12,9 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import PG_SKIP
+from tests.factories import every_row
 
 PASSWORD = "backup-demo-pass-1"
-
-
-def snapshot(db) -> dict[str, list]:
-    """Every row of every table, in a stable order."""
-    with db.engine.connect() as conn:
-        names = sorted(sa.inspect(conn).get_table_names())
-        return {name: sorted((tuple(row) for row in conn.execute(sa.text(f'SELECT * FROM "{name}"'))), key=repr)
-                for name in names}
 
 
 def files(folder: Path) -> dict[str, bytes]:
@@ -94,16 +87,16 @@ def test_a_round_trip_brings_back_every_row_every_file_and_the_index(site):
     from models import db
 
     app, runner, tmp_path = site
-    before, uploads, index = snapshot(db), files(tmp_path / "uploads"), files(tmp_path / "index")
+    before, uploads, index = every_row(), files(tmp_path / "uploads"), files(tmp_path / "index")
     assert sum(len(rows) for rows in before.values()) > 500 and uploads and index
     made = runner.invoke(args=["backup", str(tmp_path / "backup")])
     assert made.exit_code == 0, made.output
     assert f"{len(before)} tables" in made.output
     damage(db, tmp_path)
-    assert snapshot(db) != before
+    assert every_row() != before
     restored = runner.invoke(args=["restore", str(tmp_path / "backup"), "--yes"])
     assert restored.exit_code == 0, restored.output
-    assert snapshot(db) == before
+    assert every_row() == before
     assert files(tmp_path / "uploads") == uploads and files(tmp_path / "index") == index
     # the restored site works: a demo account signs in with the seeded password
     client = app.test_client()
@@ -133,10 +126,10 @@ def test_restore_asks_first_and_a_no_changes_nothing(site):
     assert runner.invoke(args=["backup", str(tmp_path / "backup")]).exit_code == 0
     db.session.add(Organization(name="备份之后的机构", kind=OrgKind.ENTERPRISE, region="上海市"))
     db.session.commit()
-    after = snapshot(db)
+    after = every_row()
     answered = runner.invoke(args=["restore", str(tmp_path / "backup")], input="n\n")
     assert answered.exit_code != 0 and "Replace everything" in answered.output
-    assert snapshot(db) == after
+    assert every_row() == after
 
 
 def test_a_backup_restores_only_into_the_same_kind_of_database(site):

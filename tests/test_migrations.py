@@ -150,25 +150,21 @@ def test_a_seeded_database_downgrades_one_step_and_upgrades_back_unchanged(tmp_p
     from flask_migrate import downgrade, upgrade
 
     from marketplace import create_app
+    from tests.factories import every_row
 
     app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/seeded.db",
                       "MATCH_INDEX_DIR": "", "UPLOAD_DIR": str(tmp_path / "uploads"), "AGREEMENT_SECRET": "x"})
     app.instance_path = str(tmp_path)
 
-    def rows() -> dict:
-        with db.engine.connect() as conn:
-            return {name: sorted(map(tuple, conn.execute(sa.text(f'SELECT * FROM "{name}"'))), key=repr)
-                    for name in sorted(sa.inspect(conn).get_table_names())}
-
     with app.app_context():
         upgrade()
         assert app.test_cli_runner().invoke(args=["seed", "--password", "seeded-pass-12"]).exit_code == 0
         db.session.remove()
-        before = rows()
+        before = every_row()
         assert len(before["pairings"]) > 0
         downgrade(revision="-1")
         assert "demand_organization_id" not in {c["name"] for c in sa.inspect(db.engine).get_columns("pairings")}
         upgrade()
-        assert rows() == before
+        assert every_row() == before
         db.session.remove()
         db.engine.dispose()
