@@ -50,3 +50,18 @@ class Demand(ListingMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Demand {self.id} {self.status.value} {self.title!r}>"
+
+
+def _as_listed(column):
+    """``column`` as the lists of other organizations read it: empty for a confidential demand
+    (the same expression as ``services/visibility.visible_column`` for a visitor)."""
+    return sa.case((Demand.visibility == Visibility.CONFIDENTIAL, sa.null()), else_=column)
+
+
+# The sorts by budget and by deadline as visitors and other organizations see them, read off an
+# index on PostgreSQL, which matches the expression (without it a page sorted 300,000 rows at 1M
+# listings); SQLite cannot index NULLS LAST.
+sa.Index("ix_demands_status_budget_listed", Demand.status, _as_listed(Demand.budget_max).desc().nulls_last(),
+         Demand.id.desc()).ddl_if(dialect="postgresql")
+sa.Index("ix_demands_status_deadline_listed", Demand.status, _as_listed(Demand.deadline).asc().nulls_last(),
+         Demand.id.desc()).ddl_if(dialect="postgresql")

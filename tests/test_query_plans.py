@@ -106,12 +106,17 @@ def big(ctx, monkeypatch):
     db.session.commit()
 
 
-@pytest.mark.slow
-def test_every_page_reads_the_big_tables_through_an_index(client, big):
-    login(client, big)
-    headers = api_token(client, big)
+# Sorted as a visitor sees them (a confidential demand's budget and deadline empty): the
+# expression indexes of migration 0008. A signed-in member's own confidential demands sort by
+# their values, an order no index holds (docs/deployment.md).
+VISITOR_PAGES = ["/demands/?sort=budget", "/demands/?sort=deadline", "/demands/?field=ai&sort=budget",
+                 "/api/v1/demands?sort=deadline"]
+
+
+def full_scans(client, paths: list[str], headers: dict) -> list[str]:
+    """Each path's statements that read more than ``MOST_ROWS_READ`` rows of a big table."""
     scanned = []
-    for path in PAGES:
+    for path in paths:
         client.get(path, headers=headers)  # warm caches as after the first visitor
         with statements() as seen:
             assert client.get(path, headers=headers).status_code == 200, path
@@ -121,4 +126,15 @@ def test_every_page_reads_the_big_tables_through_an_index(client, big):
             for table, count in rows_examined(statement, parameters).items():
                 if count > MOST_ROWS_READ:
                     scanned.append(f"{path}: {count} rows of {table}\n{statement[:400]}")
+    return scanned
+
+
+@pytest.mark.slow
+def test_every_page_reads_the_big_tables_through_an_index(client, big):
+    from tests.clients import isolated_client
+
+    visitor = isolated_client(client.application)  # a browser without a session
+    scanned = full_scans(visitor, VISITOR_PAGES, {})
+    login(client, big)
+    scanned += full_scans(client, PAGES, api_token(client, big))
     assert not scanned, "\n\n".join(scanned)
