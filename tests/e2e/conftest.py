@@ -59,10 +59,11 @@ def page(browser):
     context.close()
 
 
-def once_refreshed(read, before, seconds: float = 10.0):
+def once_refreshed(read, before, seconds: float = 40.0):
     """What ``read()`` shows once it differs from ``before`` (or after ``seconds``). The public
     figures come from the shared cache, which answers the previous copy while one background
-    thread recomputes it: the page a moment after a change may still show the figure before it."""
+    thread recomputes it, at most every FIGURES_COST_FACTOR (10) times as long as computing them
+    took: on a machine busy with the rest of the suite that can be tens of seconds."""
     import time
 
     deadline = time.monotonic() + seconds
