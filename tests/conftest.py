@@ -94,11 +94,10 @@ def ctx(app):
     from marketplace.extensions import limiter
     from models import SEED_FIELDS, Field, db
 
-    from marketplace.services import browse, pagination
+    from marketplace.services import remembered
 
     limiter.reset()
-    pagination.forget_counts()
-    browse.forget_regions()
+    remembered.forget_all()
     app.extensions["match_index"].reset()
     app.extensions["cache"].clear()
     with app.app_context():

@@ -324,7 +324,7 @@ def matrix_site(tmp_path_factory):
 def reset(app, base: Path) -> None:
     """Back to the world as built (database file, uploads, caches, index)."""
     from marketplace.extensions import limiter
-    from marketplace.services import browse, pagination
+    from marketplace.services import remembered
     from models import db
 
     db.session.remove()
@@ -333,8 +333,7 @@ def reset(app, base: Path) -> None:
     shutil.rmtree(base / "uploads")
     shutil.copytree(base / "uploads-template", base / "uploads")
     limiter.reset()
-    pagination.forget_counts()
-    browse.forget_regions()
+    remembered.forget_all()
     app.extensions["match_index"].reset()
     app.extensions["cache"].clear()
 

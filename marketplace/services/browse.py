@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,10 +18,10 @@ from models import (
 from .errors import ValidationFailed
 from .match_index import MatchIndex, parse_doc_id
 from .pagination import Page, paginate
+from .remembered import Remembered
 from .visibility import visible_column, visible_where
 
-_regions: dict[str, tuple] = {}
-_regions_lock = threading.Lock()
+_regions = Remembered(kept=2)  # the distinct regions of demands and of results (distinct_regions)
 _ORDER_MODIFIERS = (operators.desc_op, operators.asc_op, operators.nulls_last_op, operators.nulls_first_op)
 KEYWORD_CANDIDATES = 1000  # a keyword list holds at most this many best matches
 MAX_KEYWORD_TERMS = 24  # words in one keyword filter (more: 422)
@@ -86,18 +85,10 @@ def distinct_regions(model) -> list[str]:
     the listings change. Read by a loose scan of the (region, status) index — one probe per
     distinct region, however many rows share it."""
     table = model.__tablename__
-    marker = listings_version()
-    with _regions_lock:
-        hit = _regions.get(table)
-        if hit is not None and hit[0] == marker:
-            return hit[1]
-    found = list(db.session.scalars(sa.text(
+    return _regions.get(table, listings_version(), lambda: list(db.session.scalars(sa.text(
         f"WITH RECURSIVE r(region) AS (SELECT min(region) FROM {table} UNION ALL "
         f"SELECT (SELECT min(region) FROM {table} WHERE region > r.region) FROM r WHERE r.region IS NOT NULL) "
-        f"SELECT region FROM r WHERE region IS NOT NULL")))
-    with _regions_lock:
-        _regions[table] = (marker, found)
-    return found
+        f"SELECT region FROM r WHERE region IS NOT NULL"))))
 
 
 def regions_containing(model, fragment: str) -> list[str]:
@@ -106,12 +97,6 @@ def regions_containing(model, fragment: str) -> list[str]:
     which the (region, status) index answers, where a substring ``LIKE`` reads every row."""
     wanted = fragment.lower()
     return [region for region in distinct_regions(model) if wanted in region.lower()]
-
-
-def forget_regions() -> None:
-    """Drop the remembered regions (tests start from empty tables)."""
-    with _regions_lock:
-        _regions.clear()
 
 
 def _escape_like(term: str) -> str:

@@ -6,8 +6,6 @@ its rows up to ``COUNT_CAP`` (the page then says "10,000+"), and pages reach no 
 from __future__ import annotations
 
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,10 +14,10 @@ import sqlalchemy as sa
 
 from models import db
 
+from .remembered import Remembered
+
 COUNT_CAP = 10_000
-COUNTS_KEPT = 512  # remembered counts per process (see counted_rows)
-_counts: OrderedDict = OrderedDict()
-_counts_lock = threading.Lock()
+_counts = Remembered(kept=512)  # list counts per process (see counted_rows)
 
 
 @dataclass(frozen=True)
@@ -54,25 +52,7 @@ def counted_rows(statement: sa.Select, version: Callable[[], Any] | None) -> int
         return db.session.scalar(statement) or 0
     compiled = statement.compile(dialect=db.session.get_bind().dialect)
     key = (str(compiled), repr(sorted(compiled.params.items())))
-    marker = version()
-    with _counts_lock:
-        hit = _counts.get(key)
-        if hit is not None and hit[0] == marker:
-            _counts.move_to_end(key)
-            return hit[1]
-    counted = db.session.scalar(statement) or 0
-    with _counts_lock:
-        _counts[key] = (marker, counted)
-        _counts.move_to_end(key)
-        while len(_counts) > COUNTS_KEPT:
-            _counts.popitem(last=False)
-    return counted
-
-
-def forget_counts() -> None:
-    """Drop every remembered count (tests start from empty tables)."""
-    with _counts_lock:
-        _counts.clear()
+    return _counts.get(key, version(), lambda: db.session.scalar(statement) or 0)
 
 
 def paginate(query: sa.Select, page: int, per_page: int, count_cap: int = COUNT_CAP,

@@ -52,10 +52,10 @@ def test_a_page_is_read_ids_first_in_the_query_order(ctx):
 
 
 def test_a_count_is_remembered_while_its_version_holds(ctx):
-    from marketplace.services.pagination import forget_counts
+    from marketplace.services.remembered import forget_all
     from tests.query_counter import statements
 
-    forget_counts()
+    forget_all()
     version = [1]
     for _ in range(3):
         make_org(OrgKind.ENTERPRISE)
