@@ -52,16 +52,17 @@ class Demand(ListingMixin, db.Model):
         return f"<Demand {self.id} {self.status.value} {self.title!r}>"
 
 
-def _as_listed(column):
-    """``column`` as the lists of other organizations read it: empty for a confidential demand
-    (the same expression as ``services/visibility.visible_column`` for a visitor)."""
+def as_listed(column):
+    """SQL: ``column`` as a list shown to anyone outside the demand's organization reads it —
+    empty for a confidential demand. ``services/visibility.py`` filters and sorts with it, and the
+    indexes below hold it: the two must be the same expression for PostgreSQL to use them."""
     return sa.case((Demand.visibility == Visibility.CONFIDENTIAL, sa.null()), else_=column)
 
 
-# The sorts by budget and by deadline as visitors and other organizations see them, read off an
+# The sorts by budget and by deadline as lists outside the owner's organization read them, off an
 # index on PostgreSQL, which matches the expression (without it a page sorted 300,000 rows at 1M
 # listings); SQLite cannot index NULLS LAST.
-sa.Index("ix_demands_status_budget_listed", Demand.status, _as_listed(Demand.budget_max).desc().nulls_last(),
+sa.Index("ix_demands_status_budget_listed", Demand.status, as_listed(Demand.budget_max).desc().nulls_last(),
          Demand.id.desc()).ddl_if(dialect="postgresql")
-sa.Index("ix_demands_status_deadline_listed", Demand.status, _as_listed(Demand.deadline).asc().nulls_last(),
+sa.Index("ix_demands_status_deadline_listed", Demand.status, as_listed(Demand.deadline).asc().nulls_last(),
          Demand.id.desc()).ddl_if(dialect="postgresql")

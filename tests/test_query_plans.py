@@ -22,7 +22,8 @@ PAGES = ["/", "/demands/", "/results/", "/demands/?field=ai", "/results/?field=a
          "/demands/?q=热失控", "/demands/?q=热失控&sort=newest", "/results/?q=热失控&sort=price&field=ai",
          "/api/v1/demands", "/api/v1/results?per_page=100", "/api/v1/demands?page=200",
          "/demands/?page=400", "/stats/", "/me/", "/notifications/", "/api/v1/notifications",
-         "/pairings/", "/pairings/?direction=incoming", "/api/v1/pairings"]
+         "/pairings/", "/pairings/?direction=incoming", "/api/v1/pairings",
+         "/demands/?sort=budget", "/api/v1/demands?sort=deadline"]  # a member whose organization has no confidential demand
 
 
 def fill(enterprise, researcher) -> None:
@@ -107,8 +108,9 @@ def big(ctx, monkeypatch):
 
 
 # Sorted as a visitor sees them (a confidential demand's budget and deadline empty): the
-# expression indexes of migration 0008. A signed-in member's own confidential demands sort by
-# their values, an order no index holds (docs/deployment.md).
+# expression indexes of migration 0008, which also serve every member whose organization owns no
+# confidential demand. A member's own confidential demands sort by their values, an order no
+# index holds (docs/deployment.md).
 VISITOR_PAGES = ["/demands/?sort=budget", "/demands/?sort=deadline", "/demands/?field=ai&sort=budget",
                  "/api/v1/demands?sort=deadline"]
 

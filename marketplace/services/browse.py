@@ -19,7 +19,7 @@ from .errors import ValidationFailed
 from .match_index import MatchIndex, parse_doc_id
 from .pagination import Page, paginate
 from .remembered import Remembered
-from .visibility import visible_column, visible_where
+from .visibility import lists_viewer, visible_column, visible_where
 
 _regions = Remembered(kept=2)  # the distinct regions of demands and of results (distinct_regions)
 _ORDER_MODIFIERS = (operators.desc_op, operators.asc_op, operators.nulls_last_op, operators.nulls_first_op)
@@ -116,6 +116,7 @@ def search_demands(filters: ListingFilters, page: int, per_page: int, viewer: Us
     """Published (or closed, on request) demands matching the filters. Filters, sort orders and
     keywords read only what ``viewer`` may see in a list (services/visibility.py): a confidential
     demand's hidden fields are empty to them, so it falls out of such a filter and sorts last."""
+    viewer = lists_viewer(viewer)
     status = DemandStatus.CLOSED if filters.status == "closed" else DemandStatus.PUBLISHED
     query = sa.select(Demand).where(Demand.status == status)
     if filters.field:

@@ -14,7 +14,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models import Demand, User, Visibility
+from models import Demand, User, Visibility, db
+from models.demand import as_listed
 
 from .disclosure import can_read_details
 
@@ -69,9 +70,23 @@ def hidden_in_lists(viewer: User | None):
     return sa.and_(confidential, Demand.organization_id != viewer.organization_id)
 
 
+def lists_viewer(viewer: User | None) -> User | None:
+    """The viewer a list must be written for: ``viewer`` when its organization owns a confidential
+    demand (its lists read that demand's hidden fields), else None — the lists of everyone outside
+    such an organization read exactly what a visitor's read, in the form the sort indexes hold
+    (one index read by organization)."""
+    if viewer is None:
+        return None
+    owns = db.session.scalar(sa.select(Demand.id).where(Demand.organization_id == viewer.organization_id,
+                                                        Demand.visibility == Visibility.CONFIDENTIAL).limit(1))
+    return viewer if owns is not None else None
+
+
 def visible_column(column, viewer: User | None):
     """SQL: a restricted demand column as this viewer's filters and sorts may read it — NULL where
     it is hidden, so a hidden value matches no filter and sorts as if it were empty."""
+    if viewer is None:
+        return as_listed(column)
     return sa.case((hidden_in_lists(viewer), sa.null()), else_=column)
 
 
