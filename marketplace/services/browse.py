@@ -146,23 +146,24 @@ def search_results(filters: ListingFilters, page: int, per_page: int, *, index: 
     query = sa.select(Result).where(Result.status == ResultStatus.PUBLISHED)
     if filters.field:
         query = query.where(Result.field_code == filters.field)
-    base = query
+    narrowing = []  # filters the match index does not apply itself (see _run)
     if filters.region:
-        query = query.where(values_in(Result.region, regions_containing(Result, filters.region), sa.String))
+        narrowing.append(values_in(Result.region, regions_containing(Result, filters.region), sa.String))
     if filters.trl_min:
-        query = query.where(Result.trl >= filters.trl_min)
+        narrowing.append(Result.trl >= filters.trl_min)
     if filters.trl_max:
-        query = query.where(Result.trl <= filters.trl_max)
+        narrowing.append(Result.trl <= filters.trl_max)
     if filters.mode in TransferMode.codes():
         pattern = f'%"{_escape_like(filters.mode)}"%'
-        query = query.where(sa.cast(Result.transfer_modes, sa.Text).like(pattern, escape="\\"))
+        narrowing.append(sa.cast(Result.transfer_modes, sa.Text).like(pattern, escape="\\"))
+    query = query.where(*narrowing)
     orders = {
         "newest": [Result.published_at.desc()],
         "trl": [Result.trl.desc()],
         "price": [Result.asking_price.asc().nulls_last()],
     }
     return _run(query, filters, orders, Result, page, per_page, index, ResultStatus.PUBLISHED.value,
-                narrowed=query is not base)
+                narrowed=bool(narrowing))
 
 
 def _run(query, filters: ListingFilters, orders, model, page: int, per_page: int, index: MatchIndex,

@@ -39,11 +39,6 @@ def organization_pairings(org: int, direction: str = "all"):
     return sa.or_(by_demand, by_result)
 
 
-def _mine(user: User, direction: str):
-    """Pairings of the user's organization; incoming = proposed by the other side."""
-    return organization_pairings(user.organization_id, direction)
-
-
 def list_pairings(viewer: User, direction: str, status: str, page: int, per_page: int,
                   now: datetime | None = None) -> Page:
     """The viewer's pairings (operators: all), newest first; overdue proposals are swept first."""
@@ -56,7 +51,7 @@ def list_pairings(viewer: User, direction: str, status: str, page: int, per_page
     errors.raise_if_any("筛选条件有误。")
     query = sa.select(Pairing)
     if not viewer.is_admin:
-        query = query.where(_mine(viewer, direction))
+        query = query.where(organization_pairings(viewer.organization_id, direction))
     if status:
         query = query.where(Pairing.status == PairingStatus(status))
     return paginate(query.order_by(Pairing.created_at.desc(), Pairing.id.desc()), page, per_page)
@@ -110,7 +105,7 @@ def listing_panel(viewer: User | None, listing: Demand | Result) -> ListingPanel
     if viewer is None:
         return ListingPanel(kind, listing.id, can_propose=False)
     column = Pairing.demand_id if kind == "demand" else Pairing.result_id
-    query = (sa.select(Pairing).where(column == listing.id, _mine(viewer, "all"))
+    query = (sa.select(Pairing).where(column == listing.id, organization_pairings(viewer.organization_id))
              .order_by(Pairing.id.desc()).limit(20))
     pairings = list(db.session.scalars(query).unique())
     wanted = Demand if kind == "result" else Result

@@ -329,6 +329,14 @@ def test_a_keyword_list_with_another_filter_counts_only_what_passes_it(ctx):
     assert page.total == 3 and ids(page) == [shanghai[2].id, shanghai[1].id]
 
 
+def test_a_keyword_list_of_results_with_another_filter_counts_only_what_passes_it(ctx):
+    user = make_user(Role.RESEARCHER)
+    mature = [published_result(user, title="热失控" * (n + 1), trl=8) for n in range(2)]
+    published_result(user, title="热失控热失控热失控热失控", trl=3)
+    page = search_results(ListingFilters(q="热失控", trl_min=7), 1, 5, index=index())
+    assert page.total == 2 and ids(page) == [mature[1].id, mature[0].id]
+
+
 def test_drafts_are_never_found_by_search(ctx):
     user = make_user()
     make_demand(user, title="热失控草稿")
