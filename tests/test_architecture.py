@@ -68,3 +68,63 @@ def test_the_request_globals_pattern_catches_offenders():
                  "from flask_login import current_user", "import flask", "x = flask.session['k']"):
         assert REQUEST_GLOBALS.search(line), line
     assert not REQUEST_GLOBALS.search("from models import db\n# request for quotation")
+
+
+def module_level_imports(package: Path) -> dict[str, set[str]]:
+    """For each module of ``package`` (dotted names), the package's modules it imports at module
+    level — the imports that run when it loads, so a cycle among them is an import cycle."""
+    import ast
+
+    root = package.parent
+    names = {".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+             for path in package.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for path in package.rglob("*.py"):
+        name = ".".join(path.relative_to(root).with_suffix("").parts)
+        is_package = name.endswith(".__init__")
+        name = name.removesuffix(".__init__")
+        here = name if is_package else name.rpartition(".")[0]
+        targets: set[str] = set()
+        for node in ast.parse(path.read_text("utf-8")).body:
+            if isinstance(node, ast.Import):
+                targets |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    parent = here.split(".")[: len(here.split(".")) - node.level + 1]
+                    base = ".".join([*parent, base] if base else parent)
+                targets |= {f"{base}.{alias.name}" if f"{base}.{alias.name}" in names else base for alias in node.names}
+        graph[name] = {target for target in targets if target in names and target != name}
+    return graph
+
+
+def on_a_cycle(graph: dict[str, set[str]], name: str) -> bool:
+    """Whether importing ``name`` leads back to ``name``."""
+    seen, todo = set(), list(graph.get(name, ()))
+    while todo:
+        node = todo.pop()
+        if node == name:
+            return True
+        if node not in seen:
+            seen.add(node)
+            todo.extend(graph.get(node, ()))
+    return False
+
+
+def test_the_openapi_document_parts_import_no_cycle():
+    graph = module_level_imports(ROOT / "marketplace")
+    parts = {name for name in graph if name.startswith("marketplace.api.openapi")}
+    assert len(parts) >= 5
+    # the shared pieces live in one module every part imports; no part imports another part
+    assert graph["marketplace.api.openapi_common"] & parts == set()
+    for name in parts - {"marketplace.api.openapi"}:
+        assert "marketplace.api.openapi" not in graph[name], name
+    # the package itself is left out: it imports its view modules, which take the blueprint from it
+    graph = {name: targets - {"marketplace.api"} for name, targets in graph.items()}
+    assert sorted(name for name in parts if on_a_cycle(graph, name)) == []
+
+
+def test_the_cycle_check_sees_cycles():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert [name for name in sorted(graph) if on_a_cycle(graph, name)] == ["a", "b", "c"]
+    assert module_level_imports(ROOT / "marketplace")["marketplace.api.openapi_activity"] >= {"marketplace.api.openapi_common"}

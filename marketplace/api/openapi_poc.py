@@ -7,11 +7,11 @@ leak), 409 for a state that does not allow it, 413 for a body over the limit, 42
 from __future__ import annotations
 
 from models import CenterService, EngagementStatus
-from .openapi import _INT, _PAGE, _enum, _op, _q
+from .openapi_common import INT, PAGE, enum_of, operation, param
 from .openapi_poc_schemas import SCHEMAS  # noqa: F401  (re-exported for build_spec)
 
-_ID = [_q("id", _INT, "path")]
-_MID = _ID + [_q("mid", _INT, "path")]
+_ID = [param("id", INT, "path")]
+_MID = _ID + [param("mid", INT, "path")]
 _READ = (401, 404)
 _LIST = (401, 422)
 _MOVE = (401, 403, 404, 409)  # a state change without a body
@@ -26,7 +26,7 @@ def _with_body(op: dict, schema: str) -> dict:
 
 
 def _submit() -> dict:
-    op = _op("The center delivers a milestone: JSON {deliverable}, or multipart/form-data with deliverable and "
+    op = operation("The center delivers a milestone: JSON {deliverable}, or multipart/form-data with deliverable and "
              "an optional file (a center's body may then reach UPLOAD_MAX_BYTES + 64 KiB; beyond it 413, a file over "
              "UPLOAD_MAX_BYTES or of another type 422 on file) → the milestone, status submitted",
              200, "Milestone", errors=_WRITE, params=_MID)
@@ -37,8 +37,8 @@ def _submit() -> dict:
 
 
 def _download() -> dict:
-    op = _op("A deliverable's file (the three parties and operators; others 404), as an attachment",
-             200, None, errors=_READ, params=[_q("id", _INT, "path"), _q("submission_id", _INT, "path")])
+    op = operation("A deliverable's file (the three parties and operators; others 404), as an attachment",
+             200, None, errors=_READ, params=[param("id", INT, "path"), param("submission_id", INT, "path")])
     op["responses"]["200"] = {"description": "the file as uploaded", "headers": {
         "Content-Disposition": {"schema": {"type": "string"}, "description": "attachment; filename=…"},
         "X-Content-Type-Options": {"schema": {"type": "string", "enum": ["nosniff"]}}},
@@ -47,76 +47,76 @@ def _download() -> dict:
 
 
 PATHS = {
-    "/centers": {"get": _op("PoC centers with a profile, verified first (anyone)", 200, "CenterList", auth=False,
-                            errors=_LIST, params=_PAGE + [_q("field"), _q("service", _enum(CenterService))])},
+    "/centers": {"get": operation("PoC centers with a profile, verified first (anyone)", 200, "CenterList", auth=False,
+                            errors=_LIST, params=PAGE + [param("field"), param("service", enum_of(CenterService))])},
     "/centers/{id}": {
-        "get": _op("A center's public profile: services, qualifications, capacity and free capacity, fund, "
+        "get": operation("A center's public profile: services, qualifications, capacity and free capacity, fund, "
                    "completed validations with their verdicts", 200, "Center", auth=False, errors=_READ, params=_ID),
-        "patch": _op("The center's own staff edit its profile (the first PATCH creates it)", 200, "Center",
+        "patch": operation("The center's own staff edit its profile (the first PATCH creates it)", 200, "Center",
                      "CenterInput", errors=(401, 403, 404, 413, 422), params=_ID)},
-    "/pairings/{id}/validation-request": {"post": _op(
+    "/pairings/{id}/validation-request": {"post": operation(
         "Either party opens a connected pairing to PoC centers → status open_for_bids; fitting centers are told",
         201, "ValidationRequest", "ValidationRequestInput", errors=_WRITE, params=_ID)},
-    "/validation-requests": {"get": _op(
+    "/validation-requests": {"get": operation(
         "Open requests, best fit to the caller's center first (centers only; others 403)", 200, "RequestFitList",
-        errors=(401, 403, 422), params=_PAGE)},
-    "/validation-requests/{id}": {"get": _op(
+        errors=(401, 403, 422), params=PAGE)},
+    "/validation-requests/{id}": {"get": operation(
         "One request (its parties, operators; centers while open or once they bid)", 200, "ValidationRequest",
         errors=_READ, params=_ID)},
-    "/validation-requests/{id}/cancel": {"post": _op(
+    "/validation-requests/{id}/cancel": {"post": operation(
         "Either party cancels an open request; its live bids are rejected", 200, "ValidationRequest",
         errors=_MOVE, params=_ID)},
-    "/validation-requests/{id}/comparison": {"get": _op(
+    "/validation-requests/{id}/comparison": {"get": operation(
         "The bids side by side, term by term, differences and the best value marked (the two parties only)",
         200, "Comparison", errors=_READ, params=_ID)},
     "/pairings/{id}/bids": {
-        "get": _op("Bids on the pairing's current request: all to the parties, its own to a center", 200, "BidList",
-                   errors=(401, 404, 422), params=_ID + _PAGE),
-        "post": _op("A verified center with free capacity bids on the pairing's open request before its deadline "
+        "get": operation("Bids on the pairing's current request: all to the parties, its own to a center", 200, "BidList",
+                   errors=(401, 404, 422), params=_ID + PAGE),
+        "post": operation("A verified center with free capacity bids on the pairing's open request before its deadline "
                     "(403 not a center or unverified, 409 full or closed, 422 each inconsistent term)", 201, "Bid",
                     "BidInput", errors=_WRITE, params=_ID)},
     "/bids/{id}": {
-        "get": _op("One bid (its center, the two parties, operators)", 200, "Bid", errors=_READ, params=_ID),
-        "patch": _op("The center revises its bid until the deadline (body carries the revision it revises; "
+        "get": operation("One bid (its center, the two parties, operators)", 200, "Bid", errors=_READ, params=_ID),
+        "patch": operation("The center revises its bid until the deadline (body carries the revision it revises; "
                      "stale → 409); every revision is kept and earlier acceptances are cleared",
                      200, "Bid", "BidPatch", errors=_WRITE, params=_ID)},
-    "/bids/{id}/revisions": {"get": _op("Every revision of a bid's terms, oldest first", 200, "BidRevisionList",
-                                        errors=(401, 404, 422), params=_ID + _PAGE)},
-    "/bids/{id}/withdraw": {"post": _op("The bidding center withdraws its bid until the deadline", 200, "Bid",
+    "/bids/{id}/revisions": {"get": operation("Every revision of a bid's terms, oldest first", 200, "BidRevisionList",
+                                        errors=(401, 404, 422), params=_ID + PAGE)},
+    "/bids/{id}/withdraw": {"post": operation("The bidding center withdraws its bid until the deadline", 200, "Bid",
                                         errors=_MOVE, params=_ID)},
-    "/bids/{id}/accept": {"post": _op(
+    "/bids/{id}/accept": {"post": operation(
         "The enterprise or the institution accepts a bid: first 200 awaiting_other_party, the second 201 engaged "
         "with engagement_id (one engagement per pairing even under races; the losers 409)", 201, "Acceptance",
         errors=(401, 403, 404, 409, 422), params=_ID)},
-    "/engagements": {"get": _op("The engagements of the caller's organization (operators: all), newest first",
+    "/engagements": {"get": operation("The engagements of the caller's organization (operators: all), newest first",
                                 200, "EngagementList", errors=_LIST,
-                                params=_PAGE + [_q("status", _enum(EngagementStatus))])},
-    "/engagements/{id}": {"get": _op("One engagement (the three parties, operators; others 404)", 200, "Engagement",
+                                params=PAGE + [param("status", enum_of(EngagementStatus))])},
+    "/engagements/{id}": {"get": operation("One engagement (the three parties, operators; others 404)", 200, "Engagement",
                                      errors=_READ, params=_ID)},
-    "/engagements/{id}/sign": {"post": _op(
+    "/engagements/{id}/sign": {"post": operation(
         "Sign the agreement for the caller's party, re-entering the password (wrong: 422 on password; twice: 409); "
         "after all three the engagement is active. Every attempt counts toward RATELIMIT_SIGNING",
         200, "Engagement", "SignInput", errors=(401, 403, 404, 409, 413, 422, 429), params=_ID)},
-    "/agreements/{id}/verify": {"get": _op(
+    "/agreements/{id}/verify": {"get": operation(
         "Recompute the agreement's hash, chain links and signatures (its parties, operators)", 200, "Verification",
         errors=_READ, params=_ID)},
     "/engagements/{id}/milestones/{mid}/submit": {"post": _submit()},
-    "/engagements/{id}/milestones/{mid}/approve": {"post": _with_body(_op(
+    "/engagements/{id}/milestones/{mid}/approve": {"post": _with_body(operation(
         "The enterprise or the institution approves the delivery {comment?}; its payment becomes due",
         200, "Milestone", errors=_WRITE, params=_MID), "CommentInput")},
-    "/engagements/{id}/milestones/{mid}/reject": {"post": _op(
+    "/engagements/{id}/milestones/{mid}/reject": {"post": operation(
         "The enterprise or the institution sends the delivery back {comment}", 200, "Milestone", "CommentInput",
         errors=_WRITE, params=_MID)},
-    "/engagements/{id}/milestones/{mid}/pay": {"post": _op(
+    "/engagements/{id}/milestones/{mid}/pay": {"post": operation(
         "The paying party (see payer) records the due payment as paid", 200, "Milestone", errors=_MOVE, params=_MID)},
     "/engagements/{id}/files/{submission_id}": {"get": _download()},
-    "/engagements/{id}/report": {"post": _op(
+    "/engagements/{id}/report": {"post": operation(
         "The center files the validation report once every milestone is approved (again after a return)",
         200, "Report", "ReportInput", errors=_WRITE, params=_ID)},
-    "/engagements/{id}/report/accept": {"post": _op(
+    "/engagements/{id}/report/accept": {"post": operation(
         "A party accepts the report; the second acceptance completes the engagement with its deal amount",
         200, "ReportAcceptance", errors=_MOVE, params=_ID)},
-    "/engagements/{id}/report/return": {"post": _op(
+    "/engagements/{id}/report/return": {"post": operation(
         "A party sends the report back with a comment; the engagement is active again", 200, "Report",
         "CommentInput", errors=_WRITE, params=_ID)},
 }
