@@ -8,12 +8,21 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 
-class DatabaseIntConverter(IntegerConverter):
-    """``<int:...>`` ids beyond a database integer match no route: a 404, not an overflow 500."""
+NO_SUCH_ID = 0  # ids start at 1: every lookup of 0 finds nothing
 
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(map, *args, **kwargs)
+
+class DatabaseIntConverter(IntegerConverter):
+    """``<int:...>`` ids beyond a database integer become 0, which names nothing: the route still
+    matches (so a method it serves is answered 404, and one it does not 405 with ``Allow``),
+    and no query ever carries a number the database cannot hold (an overflow would be a 500).
+    Refusing the value in the converter instead left the route unmatched, and Werkzeug then
+    answered 405 for methods the route serves."""
+
+    def to_python(self, value: str) -> int:
+        from models import DB_INT_MAX
+
+        number = super().to_python(value)
+        return number if number <= DB_INT_MAX else NO_SUCH_ID
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from models import db
 from .request_limits import RETRY_AFTER_SECONDS, is_statement_timeout
@@ -115,6 +115,8 @@ def init_app(app) -> None:
         response = error_response(status, _HTTP_CODES.get(status, "error"), message)
         if status == 429 and error.get_response().headers.get("Retry-After"):
             response.headers["Retry-After"] = error.get_response().headers["Retry-After"]
+        if isinstance(error, MethodNotAllowed) and error.valid_methods:
+            response.headers["Allow"] = ", ".join(sorted(error.valid_methods))  # RFC 9110: a 405 says what is allowed
         return response
 
     @app.errorhandler(sa.exc.DBAPIError)

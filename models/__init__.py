@@ -1,7 +1,7 @@
 """SQLAlchemy models of InnoBridge; import ``db`` and the aggregates from here."""
 from .account import AuthToken, Organization, User
 from .activity import Event, ListingChange, Notification, Watch
-from .base import commit_keeping_loaded, db, utcnow
+from .base import DB_INT_MAX, commit_keeping_loaded, db, utcnow
 from .center import CenterProfile, CenterQualification
 from .demand import Demand
 from .engagement import (

@@ -26,6 +26,8 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 
+DB_INT_MAX = 2**31 - 1  # the largest id a database integer holds: ids beyond it exist nowhere
+
 
 def commit_keeping_loaded() -> None:
     """Commit without expiring what the request has loaded: a page that writes in passing (a

@@ -139,3 +139,17 @@ def pytest_terminal_summary(terminalreporter):
     """Say once, at the end, whether the PostgreSQL leg ran."""
     if not os.environ.get("TEST_DATABASE_URL"):
         terminalreporter.write_line(PG_SKIP, yellow=True)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``one_backend`` run once: on PostgreSQL when TEST_DATABASE_URL is set (the
+    stricter database), on SQLite otherwise. The SQLite copies are deselected, not skipped."""
+    if not os.environ.get("TEST_DATABASE_URL"):
+        return
+    kept, dropped = [], []
+    for item in items:
+        on_sqlite = getattr(item, "callspec", None) is not None and item.callspec.params.get("app") == "sqlite"
+        (dropped if on_sqlite and item.get_closest_marker("one_backend") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept

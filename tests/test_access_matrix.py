@@ -17,16 +17,14 @@ CSRF failure would hide the authorization decision), API calls a bearer token. A
 decided in the services, the same on either database; this test runs on SQLite."""
 from __future__ import annotations
 
-import io
 import re
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from tests.factories import every_row
+from tests.worlds import build_world
 
 ACTORS = ("anonymous", "enterprise", "researcher", "center", "other_enterprise", "other_researcher",
           "other_center", "admin")
@@ -190,67 +188,6 @@ MATRIX: dict[str, set[str]] = {
     "POST /watches/<int:watch_id>/delete": {'enterprise'},
     "POST /auth/logout": EVERYONE,
 }
-
-
-@dataclass
-class World:
-    ids: dict[str, int]
-    users: dict[str, object]
-
-
-def build_world() -> World:
-    from flask import current_app
-
-    from marketplace.services import watches
-    from marketplace.extensions import upload_store
-    from marketplace.services.poc import milestones, reports, requests
-    from models import Agreement, Notification, Role, db
-    from tests.factories import make_connected_pairing, make_demand, make_result, make_user
-    from tests.poc_factories import World as PocWorld, make_bid, make_center, make_world, request_data, selection
-    from tests.poc_web import activate
-
-    world = make_world(with_request=True)
-    center, other_center = make_center(), make_center()
-    bid = make_bid(center, world)
-    demand2 = make_demand(world.enterprise, status="published", title="储能电池包液冷板验证需求")
-    result2 = make_result(world.researcher, status="published", title="液冷板流道优化方法")
-    pairing2 = make_connected_pairing(demand2, result2)
-    request2 = requests.open_request(world.enterprise, pairing2.id, request_data(), current_app.extensions["match_index"])
-    db.session.commit()
-    bid2 = make_bid(center, PocWorld(world.enterprise, world.researcher, pairing2, request2))
-    selection.accept_bid(world.enterprise, bid2.id)
-    engagement = selection.accept_bid(world.researcher, bid2.id).engagement
-    db.session.commit()
-    activate(engagement, center)
-    milestone = engagement.milestones[0]
-    for step in engagement.milestones:  # delivered (the first with a file) and approved; the report filed
-        milestones.submit_milestone(center, engagement.id, step.id, "阶段交付物",
-                                    upload=io.BytesIO(b"%PDF-1.7 stage") if step is milestone else None,
-                                    file_name="stage1.pdf", store=upload_store())
-        milestones.approve_milestone(world.enterprise, engagement.id, step.id)
-    reports.file_report(center, engagement.id, {
-        "technical_verdict": "feasible", "market_verdict": "feasible", "trl_before": 4, "trl_after": 6,
-        "recommendation": "license", "summary": "样机达到预警提前 12 分钟。", "evidence": "附试验数据。"})
-    db.session.commit()
-    submission = milestone.submissions[-1]
-    assert submission.stored_name
-    draft_demand = make_demand(world.enterprise, title="草稿需求")
-    draft_result = make_result(world.researcher, title="草稿成果")
-    watch = watches.create_watch(world.enterprise, {"query": "热失控", "target": "result", "min_score": 0.5})
-    db.session.commit()
-    notification = db.session.scalars(sa.select(Notification).where(Notification.user_id == world.enterprise.id)
-                                      .order_by(Notification.id)).first()
-    users = {"enterprise": world.enterprise, "researcher": world.researcher, "center": center,
-             "other_enterprise": make_user(Role.ENTERPRISE), "other_researcher": make_user(Role.RESEARCHER),
-             "other_center": other_center, "admin": make_user(Role.ADMIN)}
-    ids = {"demand_id": world.pairing.demand_id, "result_id": world.pairing.result_id, "pairing_id": world.pairing.id,
-           "request_id": world.request.id, "bid_id": bid.id, "center_id": center.organization_id,
-           "engagement_id": engagement.id, "milestone_id": milestone.id, "submission_id": submission.id,
-           "notification_id": notification.id, "watch_id": watch.id,
-           "agreement_id": db.session.scalar(sa.select(Agreement.id).where(Agreement.engagement_id == engagement.id)),
-           "organization_id": users["other_enterprise"].organization_id,
-           "draft_demand_id": draft_demand.id, "draft_result_id": draft_result.id}
-    return World(ids, users)
 
 
 ID = re.compile(r"<(?:int:)?(\w+)>")

@@ -110,3 +110,6 @@ def not_found() -> NotFound:
 
 from . import accounts, activity, listings, matching, openapi, pairings  # noqa: E402,F401  (register routes)
 from . import poc_bids, poc_centers, poc_engagements, poc_milestones, poc_validation  # noqa: E402,F401
+from .query_params import check_query  # noqa: E402
+
+api_bp.before_request(check_query)

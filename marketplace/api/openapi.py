@@ -8,7 +8,8 @@ from . import api_bp
 from . import openapi_activity as activity
 from . import openapi_pairings as pairings
 from . import openapi_poc as poc
-from .openapi_common import BOOL, INT, NUM, PAGE, STR, enum_of, list_of, operation, param, ref
+from ..services.browse import DEMAND_SORTS, RESULT_SORTS
+from .openapi_common import BOOL, INT, NUM, PAGE, STR, SWITCH, enum_of, list_of, operation, param, ref
 
 _ORG = {"type": "object", "properties": {"id": INT, "name": STR, "kind": enum_of(OrgKind), "region": STR, "verified": BOOL}}
 _DEMAND_IN = {
@@ -72,7 +73,12 @@ SCHEMAS = {
 }
 
 
-_FILTERS = [param("q"), param("field"), param("region"), param("trl_min", INT), param("trl_max", INT), param("sort"), param("mine")]
+_TRL = {"type": "integer", "minimum": 1, "maximum": 9}
+_FILTERS = [param("q"), param("field"), param("region"), param("trl_min", _TRL), param("trl_max", _TRL), param("mine", SWITCH)]
+
+
+def _sorts(codes) -> dict:
+    return param("sort", {"type": "string", "enum": ["", *codes], "description": "empty: newest first, or relevance with q"})
 
 
 def _item_paths(kind: str, schema: str) -> dict:
@@ -109,14 +115,23 @@ _LIMIT_ERRORS = {
 }
 
 
+_INPUT_ERRORS = {
+    "400": {"description": "The request could not be read (malformed JSON or form)", **ref("Error")},
+    "422": {"description": "A parameter or a field of the body breaks a rule; `fields` names each", **ref("Error")},
+}
+
+
 def _with_request_limits(spec: dict) -> dict:
-    """Every operation may meet the request limits (marketplace/request_limits.py); the lists'
-    keyword filter takes at most 24 words (more: 422). Works on the copy made for the document."""
-    for path, item in spec["paths"].items():
-        for method, op in item.items():
-            op["responses"] = {**op["responses"], **_LIMIT_ERRORS}
-            if method == "get" and path in ("/demands", "/results"):
-                op["responses"].setdefault("422", {"description": "More than 24 words in q", **ref("Error")})
+    """Every operation may meet the request limits (marketplace/request_limits.py); one that takes
+    input (query parameters, a body) may refuse it — query parameters are checked against this
+    document (api/query_params.py), bodies by the services. Works on the copy made for the document."""
+    for item in spec["paths"].values():
+        for op in item.values():
+            takes_input = "requestBody" in op or any(p["in"] == "query" for p in op.get("parameters", []))
+            op["responses"] = {**(_INPUT_ERRORS if takes_input else {}), **op["responses"], **_LIMIT_ERRORS}
+    for path in ("/demands", "/results"):
+        spec["paths"][path]["get"]["responses"]["422"] = {
+            "description": "A parameter breaks a rule (`fields` names each) — or q has more than 24 words", **ref("Error")}
     return spec
 
 
@@ -141,19 +156,20 @@ def build_spec() -> dict:
                                                        errors=(401, 404), params=[param("id", INT, "path")])},
             "/fields": {"get": operation("The field taxonomy", 200, None, auth=False, errors=())},
             "/demands": {"get": operation("List published demands", 200, "DemandList", auth=False, errors=(400, 401),
-                                    params=PAGE + _FILTERS + [param("cooperation_mode", enum_of(CooperationMode))]),
+                                    params=PAGE + _FILTERS + [_sorts(DEMAND_SORTS), param("cooperation_mode", enum_of(CooperationMode))]),
                          "post": operation("Create a demand (enterprise)", 201, "Demand", "DemandInput")},
             "/demands/{id}": _item_paths("demand", "Demand"),
             "/results": {"get": operation("List published results", 200, "ResultList", auth=False, errors=(400, 401),
-                                    params=PAGE + _FILTERS + [param("transfer_mode", enum_of(TransferMode))]),
+                                    params=PAGE + _FILTERS + [_sorts(RESULT_SORTS), param("transfer_mode", enum_of(TransferMode))]),
                          "post": operation("Create a result (researcher)", 201, "Result", "ResultInput")},
             "/results/{id}": _item_paths("result", "Result"),
             "/demands/{id}/matches": {"get": operation("Results that fit a demand, explained", 200, "MatchList", errors=(400, 401, 404),
-                                                 params=[param("id", INT, "path"), param("limit", {"type": "integer", "maximum": 50})])},
+                                                 params=[param("id", INT, "path"), param("limit", {"type": "integer", "minimum": 1, "maximum": 50})])},
             "/results/{id}/matches": {"get": operation("Demands that fit a result, explained", 200, "MatchList", errors=(400, 401, 404),
-                                                 params=[param("id", INT, "path"), param("limit", {"type": "integer", "maximum": 50})])},
+                                                 params=[param("id", INT, "path"), param("limit", {"type": "integer", "minimum": 1, "maximum": 50})])},
             "/search": {"get": operation("Matcher-ranked search", 200, None, auth=False, errors=(400, 422),
-                                   params=PAGE + [param("q"), param("kind", {"type": "string", "enum": ["demand", "result"]}), param("field")])},
+                                   params=PAGE + [{**param("q", {"type": "string", "minLength": 1, "maxLength": 500}), "required": True},
+                                                  param("kind", {"type": "string", "enum": ["demand", "result"]}), param("field")])},
             **activity.PATHS,
             **pairings.PATHS,
             **poc.PATHS,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from models import NotificationKind, Verdict
-from .openapi_common import BOOL, INT, NUM, PAGE, STR, enum_of, list_of, operation, param
+from .openapi_common import BOOL, INT, NUM, PAGE, STR, SWITCH, enum_of, list_of, operation, param
 
 _DT = {"type": "string", "format": "date-time"}
 _TARGET = {"type": "string", "enum": ["demand", "result"]}
@@ -70,7 +70,7 @@ SCHEMAS = {
 _ID = [param("id", INT, "path")]
 PATHS = {
     "/notifications": {"get": operation("The caller's notifications, newest first", 200, "NotificationList",
-                                  errors=(400, 401), params=PAGE + [param("unread", {"type": "string", "enum": ["1"]})])},
+                                  errors=(400, 401), params=PAGE + [param("unread", SWITCH)])},
     "/notifications/{id}/read": {"post": operation("Mark one notification read", 200, "Notification",
                                              errors=(401, 404), params=_ID)},
     "/notifications/read-all": {"post": operation("Mark all of the caller's notifications read", 200, None, errors=(401,))},

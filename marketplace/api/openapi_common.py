@@ -43,4 +43,7 @@ def param(name: str, schema=STR, where: str = "query") -> dict:
     return {"name": name, "in": where, "required": where == "path", "schema": schema}
 
 
-PAGE = [param("page", INT), param("per_page", {"type": "integer", "maximum": 100})]
+PAGE = [param("page", {"type": "integer", "minimum": 1, "maximum": 100_000}),
+        param("per_page", {"type": "integer", "minimum": 1, "maximum": 100})]
+# a switch in the query string: "1" or "true" turns it on, "0" or "false" (or leaving it out) off
+SWITCH = {"type": "string", "enum": ["1", "true", "0", "false"]}

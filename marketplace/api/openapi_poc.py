@@ -7,6 +7,7 @@ leak), 409 for a state that does not allow it, 413 for a body over the limit, 42
 from __future__ import annotations
 
 from models import CenterService, EngagementStatus
+from ..services.poc.uploads import ALLOWED
 from .openapi_common import INT, PAGE, enum_of, operation, param
 from .openapi_poc_schemas import SCHEMAS  # noqa: F401  (re-exported for build_spec)
 
@@ -42,7 +43,8 @@ def _download() -> dict:
     op["responses"]["200"] = {"description": "the file as uploaded", "headers": {
         "Content-Disposition": {"schema": {"type": "string"}, "description": "attachment; filename=…"},
         "X-Content-Type-Options": {"schema": {"type": "string", "enum": ["nosniff"]}}},
-        "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}
+        "content": {kind: {"schema": {"type": "string", "format": "binary"}}
+                    for kind in sorted({content_type for content_type, _ in ALLOWED.values()})}}
     return op
 
 

@@ -5,8 +5,9 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, StringField
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
+from models import DB_INT_MAX
+
 THRESHOLDS = (30, 40, 50, 60, 70, 80, 90)  # the percentages offered in the pages' select boxes
-DB_INT_MAX = 2**31 - 1
 
 
 class BoundedIntegerField(IntegerField):

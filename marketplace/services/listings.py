@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models import EventKind, Field, ListingKind, User, db, utcnow
+from models import DB_INT_MAX, EventKind, Field, ListingKind, User, db, utcnow
 
 from .activity import record_event, record_listing_change
 from .compare_and_set import compare_and_set
@@ -21,7 +21,6 @@ SUMMARY_MAX = 500
 REGION_MAX = 80
 KEYWORDS_MAX = 10
 KEYWORD_MAX_LEN = 30
-DB_INT_MAX = 2**31 - 1
 MONEY_MAX = 10_000_000  # 万元: one thousand billion yuan is beyond any listing
 _KEYWORD_SPLIT = re.compile(r"[,，、;；\n]+")
 

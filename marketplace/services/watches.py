@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from models import (Demand, DemandStatus, Field, ListingChange, ListingKind, Notification, NotificationKind,
+from models import (DB_INT_MAX, Demand, DemandStatus, Field, ListingChange, ListingKind, Notification, NotificationKind,
                     Result, ResultStatus, User, Watch, db)
 
 from . import demands, results
@@ -25,7 +25,6 @@ QUERY_MAX = 200
 DUPLICATE = "已有相同的订阅。"
 DUPLICATE_HINT = "已有相同的订阅，可在“我的订阅”中查看。"
 DEFAULT_MIN_SCORE = 0.5
-DB_INT_MAX = 2**31 - 1  # ids beyond a database integer exist nowhere
 _MODELS = {ListingKind.DEMAND: Demand, ListingKind.RESULT: Result}
 _PUBLISHED = {ListingKind.DEMAND: DemandStatus.PUBLISHED, ListingKind.RESULT: ResultStatus.PUBLISHED}
 _PATHS = {ListingKind.DEMAND: "/demands/{}", ListingKind.RESULT: "/results/{}"}
