@@ -9,6 +9,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from models import db
 from .request_limits import RETRY_AFTER_SECONDS, is_statement_timeout
 from .services.errors import DomainError, ValidationFailed
+from .services.listings import CONTROL_CHARACTERS
 
 _HTTP_CODES = {
     400: "validation_error", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -36,12 +37,13 @@ def error_response(status: int, code: str, message: str, fields: dict | None = N
     return make_response(render_template("error.html", status=status, message=message), status)
 
 
-def _nul_paths(value) -> list[str]:
-    """Where a JSON value holds U+0000 (``title``, ``patents.0.number``); iterative, so depth is harmless."""
+def _control_paths(value) -> list[str]:
+    """Where a JSON value holds a refused control character (``title``, ``patents.0.number``);
+    iterative, so depth is harmless."""
     found, stack = [], [("", value)]
     while stack:
         path, item = stack.pop()
-        if isinstance(item, str) and "\x00" in item:
+        if isinstance(item, str) and CONTROL_CHARACTERS.search(item):
             found.append(path or "body")
         elif isinstance(item, (dict, list)):
             pairs = item.items() if isinstance(item, dict) else enumerate(item)
@@ -56,15 +58,20 @@ def _json_body():
         raise ValidationFailed("JSON 嵌套过深。", {"body": "嵌套层级过多。"}) from None
 
 
-def refuse_nul_characters() -> None:
-    """PostgreSQL text cannot hold U+0000: refuse it as bad input before it reaches a query."""
-    bad = [name for name, values in request.args.lists() if any("\x00" in v for v in values)]
+def refuse_control_characters() -> None:
+    """Control characters (but tab and line breaks) and lone surrogates are refused as bad input
+    before they reach a query or a page: PostgreSQL text cannot hold U+0000 or a lone surrogate,
+    and no field of the platform means to hold a bell or an escape sequence."""
+    def bad(values) -> bool:
+        return any(CONTROL_CHARACTERS.search(v) for v in values)
+
+    names = [name for name, values in request.args.lists() if bad(values)]
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        bad += [name for name, values in request.form.lists() if any("\x00" in v for v in values)]
+        names += [name for name, values in request.form.lists() if bad(values)]
     elif request.is_json:
-        bad += _nul_paths(_json_body())
-    if bad:
-        raise ValidationFailed("内容不能包含空字符（U+0000）。", {name: "不能包含空字符。" for name in bad})
+        names += _control_paths(_json_body())
+    if names:
+        raise ValidationFailed("内容不能包含控制字符（如 U+0000、U+001B）。", {name: "含有不允许的控制字符。" for name in names})
 
 
 def is_database_unavailable(error: sa.exc.DBAPIError) -> bool:
@@ -97,7 +104,7 @@ def unavailable(code: str, message: str):
 
 def init_app(app) -> None:
     """Register the handlers."""
-    app.before_request(refuse_nul_characters)
+    app.before_request(refuse_control_characters)
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):

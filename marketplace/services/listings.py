@@ -25,11 +25,21 @@ MONEY_MAX = 10_000_000  # 万元: one thousand billion yuan is beyond any listin
 _KEYWORD_SPLIT = re.compile(r"[,，、;；\n]+")
 
 
+# Characters no text on the platform may hold: the C0 controls but tab, line feed and carriage
+# return, DEL, and UTF-16 surrogates (a lone one cannot be stored as UTF-8: PostgreSQL refuses it,
+# and U+0000 cannot be stored in PostgreSQL text at all). The request layer refuses them in every
+# query string, form and JSON body (marketplace/errors.py); the services refuse them again here.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
 def clean_text(data: Mapping, name: str, errors: FieldErrors, *, limit: int, required: bool = True) -> str:
     """A stripped string of at most ``limit`` characters."""
     raw = data.get(name)
-    text = "" if raw is None else str(raw).strip()
-    if "\x00" in text:
+    if raw is not None and not isinstance(raw, str):  # a JSON number, list or object where text goes
+        errors.add(name, "应为文本。")
+        return ""
+    text = "" if raw is None else raw.strip()
+    if CONTROL_CHARACTERS.search(text):
         errors.add(name, "含有不允许的控制字符。")
     elif required and not text:
         errors.add(name, "此项必填。")
@@ -48,9 +58,16 @@ def clean_field(data: Mapping, errors: FieldErrors) -> str:
     return code
 
 
+def given_list(data: Mapping, name: str):
+    """The value under ``name``, an empty list when absent or null. Anything else is returned as is
+    for the caller to check: ``false`` or ``0`` is a value of the wrong type, not an empty list."""
+    raw = data.get(name)
+    return [] if raw is None else raw
+
+
 def clean_keywords(data: Mapping, errors: FieldErrors) -> list[str]:
     """A list (or a comma/顿号-separated string) of distinct keywords."""
-    raw = data.get("keywords") or []
+    raw = given_list(data, "keywords")
     if isinstance(raw, str):
         raw = _KEYWORD_SPLIT.split(raw)
     if not isinstance(raw, list) or not all(isinstance(k, str) for k in raw):

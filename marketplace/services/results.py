@@ -34,6 +34,7 @@ from .listings import (
     clean_text,
     clean_trl,
     get_listing,
+    given_list,
     merged,
     require_owner,
 )
@@ -93,7 +94,7 @@ def normalize_patent_number(raw: str) -> str:
 
 def clean_patents(data: Mapping, errors: FieldErrors) -> list[tuple[str, PatentStatus]]:
     """A list of {number, status}; numbers must look like CN, PCT, US or EP numbers."""
-    raw = data.get("patents") or []
+    raw = given_list(data, "patents")
     if not isinstance(raw, list) or len(raw) > PATENTS_MAX:
         errors.add("patents", f"专利应为列表，最多 {PATENTS_MAX} 项。")
         return []
@@ -115,7 +116,7 @@ def clean_patents(data: Mapping, errors: FieldErrors) -> list[tuple[str, PatentS
 
 def clean_transfer_modes(data: Mapping, errors: FieldErrors) -> list[str]:
     """A non-empty subset of license/assignment/equity, in canonical order."""
-    raw = data.get("transfer_modes") or []
+    raw = given_list(data, "transfer_modes")
     if isinstance(raw, str):
         raw = [raw]
     codes = TransferMode.codes()

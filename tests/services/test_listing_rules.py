@@ -23,8 +23,11 @@ def test_clean_text():
     assert text("   ") == ("", {"title": "此项必填。"})
     assert text(None) == ("", {"title": "此项必填。"})
     assert text(None, required=False) == ("", {})
-    assert text(12) == ("12", {})
-    assert text("a\x00b") == ("a\x00b", {"title": "含有不允许的控制字符。"})
+    assert text(12) == ("", {"title": "应为文本。"})  # a JSON number where text goes
+    assert text(["标题"]) == ("", {"title": "应为文本。"})
+    for control in ("\x00", "\x1b", "\x7f", "\x0b", "\ud800"):
+        assert text(f"a{control}b") == (f"a{control}b", {"title": "含有不允许的控制字符。"}), repr(control)
+    assert text("a\tb\r\nc", limit=10) == ("a\tb\r\nc", {})  # tab and line breaks are text
     assert text("1" * 1001, limit=1000)[1] == {"title": "最多 1,000 个字符（当前 1,001）。"}
 
 

@@ -14,7 +14,7 @@ from models import (
 )
 
 from ..errors import FieldErrors, NotFound, PermissionDenied
-from ..listings import DB_INT_MAX, REGION_MAX, clean_number, clean_text
+from ..listings import DB_INT_MAX, REGION_MAX, clean_number, clean_text, given_list
 from ..pagination import Page, paginate
 
 SUMMARY_MAX = 2000
@@ -87,7 +87,7 @@ def list_centers(page: int, per_page: int, field: str = "", service: str = "") -
 
 
 def _codes(data: Mapping, name: str, allowed: set[str], errors: FieldErrors, what: str) -> list[str]:
-    raw = data.get(name) or []
+    raw = given_list(data, name)
     if isinstance(raw, str):
         raw = [part for part in raw.replace("，", ",").split(",") if part.strip()]
     if not isinstance(raw, list) or not all(isinstance(code, str) for code in raw):
@@ -102,7 +102,7 @@ def _codes(data: Mapping, name: str, allowed: set[str], errors: FieldErrors, wha
 
 
 def _qualifications(data: Mapping, errors: FieldErrors) -> list[dict]:
-    raw = data.get("qualifications") or []
+    raw = given_list(data, "qualifications")
     if not isinstance(raw, list) or len(raw) > QUALIFICATIONS_MAX:
         errors.add("qualifications", f"资质应为列表，最多 {QUALIFICATIONS_MAX} 项。")
         return []
