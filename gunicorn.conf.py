@@ -22,6 +22,9 @@ accesslog = "-"
 timeout = 60
 graceful_timeout = 30
 keepalive = 5
+# Gunicorn's control socket sits at one fixed path per user (~/.gunicorn/gunicorn.ctl): two
+# servers on one machine (several nodes, or a test beside `make run`) would share it. Not used.
+control_socket_disable = True
 
 
 def when_ready(server):

@@ -3,6 +3,7 @@ listing is published or edited, whichever view or API endpoint wrote it; ``flask
 does the same from cron and catches up whatever a failed run left."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import current_app
 
 from models import db
@@ -21,9 +22,15 @@ def check_alerts() -> int:
         sent = check_watches(match_index())
         db.session.commit()
         return sent
-    except Exception:  # deliberately broad: see the docstring
-        db.session.rollback()
-        current_app.logger.exception("alert check failed; `flask alerts check` will catch up")
+    except Exception as error:  # deliberately broad: see the docstring
+        from .errors import is_database_unavailable, rollback_quietly
+
+        rollback_quietly()
+        if isinstance(error, sa.exc.DBAPIError) and is_database_unavailable(error):  # an outage, not a bug: one line
+            current_app.logger.warning("alert check skipped, database unavailable (%s); `flask alerts check` "
+                                       "will catch up", error.orig)
+        else:
+            current_app.logger.exception("alert check failed; `flask alerts check` will catch up")
         return 0
 
 

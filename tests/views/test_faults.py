@@ -107,3 +107,19 @@ def test_readiness_checks_redis_when_it_is_configured(client, ctx, monkeypatch):
 
 def test_connections_are_checked_before_use(ctx):
     assert db.engine.pool._pre_ping is True
+
+
+@pytest.mark.parametrize(("error", "level", "traceback"), [
+    (OUTAGES["postgresql connection refused"], "WARNING", False),  # an outage: one line
+    (RuntimeError("a bug in the watches"), "ERROR", True),  # a bug: the traceback
+])
+def test_an_alert_check_that_fails_after_a_write_is_logged_by_kind(ctx, monkeypatch, caplog, error, level, traceback):
+    from marketplace import alerts
+    from marketplace.services import watches
+
+    monkeypatch.setattr(watches, "check_watches", raising(error))
+    with caplog.at_level("WARNING"):
+        assert alerts.check_alerts() == 0  # never raises: the write that triggered it succeeded
+    [record] = [r for r in caplog.records if "alert check" in r.getMessage()]
+    assert record.levelname == level
+    assert (record.exc_info is not None) is traceback
