@@ -16,6 +16,9 @@ _HTTP_CODES = {
     405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 415: "validation_error",
     414: "query_too_long", 422: "validation_error", 429: "rate_limited", 503: "timeout",
 }
+# Every code an error body may carry (the OpenAPI document's Error schema lists them).
+ERROR_CODES = sorted({*_HTTP_CODES.values(), "error", "csrf_failed", "timeout", "unavailable", "server_error",
+                      "validation_error", "not_found", "forbidden", "conflict", "unauthorized", "domain_error"})
 _HTTP_MESSAGES = {
     400: "请求格式不正确。", 401: "请先登录。", 403: "没有权限执行此操作。", 404: "页面或内容不存在。",
     405: "不支持该请求方法。", 409: "当前状态不允许此操作。", 413: "请求内容过大。",

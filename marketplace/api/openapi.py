@@ -8,7 +8,9 @@ from . import api_bp
 from . import openapi_activity as activity
 from . import openapi_pairings as pairings
 from . import openapi_poc as poc
+from ..errors import ERROR_CODES
 from ..services.browse import DEMAND_SORTS, RESULT_SORTS
+from ..services.visibility import RESTRICTED_DEMAND_FIELDS
 from .openapi_common import BOOL, INT, NUM, PAGE, STR, SWITCH, enum_of, list_of, operation, param, ref
 
 _ORG = {"type": "object", "properties": {"id": INT, "name": STR, "kind": enum_of(OrgKind), "region": STR, "verified": BOOL}}
@@ -35,14 +37,20 @@ _RESULT_IN = {
     "asking_price": {"type": ["number", "null"], "minimum": 0, "description": "万元; null = 面议"},
     "region": STR, "status": {"type": "string", "enum": ["draft", "published", "withdrawn"]},
 }
+def _or_null(schema: dict) -> dict:
+    """A field of a confidential demand as a caller without access reads it: null (keywords: [])."""
+    nullable = {**schema, "type": [schema["type"], "null"], "description": "null when details_restricted"}
+    return nullable | ({"enum": [*schema["enum"], None]} if "enum" in schema else {})
+
+
+_RESTRICTED = {name: _or_null(_DEMAND_IN[name]) for name in RESTRICTED_DEMAND_FIELDS if name != "keywords"}
 _READ = {"id": INT, "organization": {"oneOf": [{"$ref": "#/components/schemas/Organization"}, {"type": "null"}]},
          "created_at": {"type": "string", "format": "date-time"}, "updated_at": {"type": "string", "format": "date-time"},
          "published_at": {"type": ["string", "null"], "format": "date-time"}}
 
 SCHEMAS = {
     "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
-        "code": {"type": "string", "enum": ["validation_error", "not_found", "forbidden", "conflict",
-                                           "unauthorized", "rate_limited", "payload_too_large"]},
+        "code": {"type": "string", "enum": ERROR_CODES},
         "message": STR, "fields": {"type": "object", "additionalProperties": STR}}}}},
     "Organization": _ORG,
     "User": {"type": "object", "properties": {"id": INT, "email": STR, "display_name": STR,
@@ -52,9 +60,7 @@ SCHEMAS = {
         "role": {"type": "string", "enum": ["enterprise", "researcher", "center"]},
         "organization": {"type": "object", "properties": {"name": STR, "kind": enum_of(OrgKind), "region": STR}}}},
     "DemandInput": {"type": "object", "properties": _DEMAND_IN},
-    "Demand": {"type": "object", "properties": {**_DEMAND_IN, **_READ,
-        "description": {"type": ["string", "null"], "description": "null when details are restricted"},
-        "details_restricted": BOOL}},
+    "Demand": {"type": "object", "properties": {**_DEMAND_IN, **_READ, **_RESTRICTED, "details_restricted": BOOL}},
     "ResultInput": {"type": "object", "properties": _RESULT_IN},
     "Result": {"type": "object", "properties": {**_RESULT_IN, **_READ}},
     "DemandList": list_of("Demand"), "ResultList": list_of("Result"),

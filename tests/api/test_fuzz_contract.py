@@ -37,7 +37,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.factories import api_token
+from tests.factories import api_token, make_demand
 from tests.worlds import build_world
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
@@ -62,6 +62,8 @@ def fuzz_world(ctx):
     from tests.clients import isolated_client
 
     world = build_world()
+    # a confidential demand: every caller but its enterprise reads its details as null
+    make_demand(world.users["enterprise"], status="published", visibility="confidential", summary="公开摘要：储能安全")
     tokens = {name: api_token(isolated_client(ctx), user)["Authorization"] for name, user in world.users.items()}
     return ctx, world, tokens
 
