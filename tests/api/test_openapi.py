@@ -81,3 +81,16 @@ def test_every_operation_documents_the_request_limits(client):
             assert {"414", "503"} <= set(op["responses"]), (method, path)
     for path in ("/demands", "/results"):
         assert "24 words" in spec["paths"][path]["get"]["responses"]["422"]["description"]
+
+
+def test_every_path_answers_an_undeclared_method_405_with_allow_naming_the_declared_ones(client):
+    spec = spec_of(client)
+    checked = 0
+    for path, item in spec["paths"].items():
+        declared = {method.upper() for method in item}
+        for method in sorted({"GET", "POST", "PUT", "PATCH", "DELETE"} - declared):
+            response = client.open("/api/v1" + re.sub(r"\{[^}]+\}", "1", path), method=method)
+            assert response.status_code == 405, (method, path)
+            assert set(response.headers["Allow"].split(", ")) - {"HEAD", "OPTIONS"} == declared, (method, path)
+            checked += 1
+    assert checked > 150
