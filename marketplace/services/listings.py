@@ -32,13 +32,22 @@ _KEYWORD_SPLIT = re.compile(r"[,，、;；\n]+")
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
-def clean_text(data: Mapping, name: str, errors: FieldErrors, *, limit: int, required: bool = True) -> str:
-    """A stripped string of at most ``limit`` characters."""
-    raw = data.get(name)
-    if raw is not None and not isinstance(raw, str):  # a JSON number, list or object where text goes
+def stripped_text(value: Any, name: str, errors: FieldErrors) -> str:
+    """``value`` stripped ("" when absent). A value that is not text — a JSON number, list or
+    object where text goes — is an error of ``name``, not its ``str()``."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
         errors.add(name, "应为文本。")
         return ""
-    text = "" if raw is None else raw.strip()
+    return value.strip()
+
+
+def clean_text(data: Mapping, name: str, errors: FieldErrors, *, limit: int, required: bool = True) -> str:
+    """A stripped string of at most ``limit`` characters."""
+    text = stripped_text(data.get(name), name, errors)
+    if name in errors.fields:  # not text
+        return text
     if CONTROL_CHARACTERS.search(text):
         errors.add(name, "含有不允许的控制字符。")
     elif required and not text:

@@ -7,6 +7,7 @@ from models import NotificationKind, PairingMessage, PairingStatus, User, db
 
 from .activity import notify, organization_members
 from .errors import Conflict, FieldErrors, NotFound
+from .listings import stripped_text
 from .pagination import Page, paginate
 from .pairings import (
     MESSAGE_MAX, get_pairing, other_side, pairing_link, party_name, side_of, side_organization_id,
@@ -27,8 +28,8 @@ def _party_pairing(actor: User | None, pairing_id: int):
 def post_message(actor: User | None, pairing_id: int, body: str | None) -> PairingMessage:
     """A party writes to the other side while the pairing is proposed or connected."""
     pairing, side = _party_pairing(actor, pairing_id)
-    text = (body or "").strip()
     errors = FieldErrors()
+    text = stripped_text(body, "body", errors)  # not text: that error stays the field's first
     if not text:
         errors.add("body", "请输入消息内容。")
     elif len(text) > MESSAGE_MAX:

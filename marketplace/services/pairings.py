@@ -20,6 +20,7 @@ from .activity import notify, organization_members, record_event
 from .compare_and_set import compare_and_set
 from .demands import get_demand
 from .errors import Conflict, FieldErrors, NotFound, PermissionDenied, ValidationFailed
+from .listings import stripped_text
 from .results import get_result
 from .suggestions import pair_score
 
@@ -98,7 +99,7 @@ def find_pairing(demand_id: int, result_id: int) -> Pairing | None:
 
 
 def _clean_message(message: str | None, errors: FieldErrors, name: str = "message") -> str:
-    text = (message or "").strip()
+    text = stripped_text(message, name, errors)  # not text: that error stays the field's first
     if not text:
         errors.add(name, "请填写留言。")
     elif len(text) > MESSAGE_MAX:
@@ -221,7 +222,7 @@ def accept_pairing(actor: User, pairing_id: int, now: datetime | None = None) ->
 def clean_decline(reason: str | None, reason_text: str | None) -> tuple[DeclineReason, str]:
     """A reason code of API.md, and a text that is required for ``other``."""
     errors = FieldErrors()
-    text = (reason_text or "").strip()
+    text = stripped_text(reason_text, "reason_text", errors)
     try:
         code = DeclineReason(str(reason or "").strip())
     except ValueError:

@@ -186,3 +186,18 @@ def test_openapi_documents_the_pairing_paths(api):
     assert "Pairing" in spec["components"]["schemas"]
     assert spec["components"]["schemas"]["DeclineInput"]["properties"]["reason"]["enum"][-1] == "other"
     assert PairingStatus.EXPIRED.value in spec["components"]["schemas"]["Pairing"]["properties"]["status"]["enum"]
+
+
+@pytest.mark.parametrize("value", [5, 0, True, ["希望合作。"], {"text": "希望合作。"}])
+def test_text_of_the_wrong_type_is_a_422_naming_the_field(api, value):
+    fields = error(propose(api, message=value), 422, "validation_error")["fields"]
+    assert fields == {"message": "应为文本。"}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Pairing)) == 0
+    pid = propose(api).get_json()["id"]
+    fields = error(api.client.post(f"/api/v1/pairings/{pid}/messages", json={"body": value}, headers=api.r),
+                   422, "validation_error")["fields"]
+    assert fields == {"body": "应为文本。"}
+    fields = error(api.client.post(f"/api/v1/pairings/{pid}/decline", json={"reason": "other", "reason_text": value},
+                                   headers=api.e), 422, "validation_error")["fields"]
+    assert fields["reason_text"] == "应为文本。"
+    assert api.client.get(f"/api/v1/pairings/{pid}", headers=api.r).get_json()["status"] == "proposed"
