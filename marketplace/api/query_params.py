@@ -1,6 +1,6 @@
 """Query parameters are checked against the OpenAPI document before a view runs: a declared
-integer must be an integer within its bounds, a declared enum one of its values, and a parameter
-given once. What the document declares is what the API accepts — a client that sends
+integer must be an integer within its bounds, a declared enum one of its values, a required
+parameter present, and each given once. What the document declares is what the API accepts — a client that sends
 ``trl_min=false`` or ``transfer_mode=`` hears so (422, naming the parameter) instead of getting a
 list silently left unfiltered. Parameters the document does not declare are ignored, as before.
 
