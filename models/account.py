@@ -21,8 +21,11 @@ class Organization(db.Model):
     region: Mapped[str] = mapped_column(sa.String(80), default="")
     verified: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # registered with a name like this organization's (services/lookalike.py): shown to the operators
+    similar_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id", ondelete="SET NULL"))
 
     members: Mapped[list["User"]] = relationship(back_populates="organization")
+    similar_to: Mapped["Organization | None"] = relationship(remote_side=[id])
 
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.name!r} {self.kind.value}>"

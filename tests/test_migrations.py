@@ -161,10 +161,11 @@ def test_pairings_take_their_listings_organizations(tmp_path):
         db.engine.dispose()
 
 
-def test_a_seeded_database_downgrades_two_steps_and_upgrades_back_unchanged(tmp_path):
-    """The latest two migrations (the sort indexes, PostgreSQL only; the pairings' organizations)
-    undone and redone on a database full of demo data: every row of every table is as it was (the
-    backfill recomputes what the downgrade dropped)."""
+def test_a_seeded_database_downgrades_three_steps_and_upgrades_back_unchanged(tmp_path):
+    """The latest three migrations (the organizations' look-alike mark; the sort indexes,
+    PostgreSQL only; the pairings' organizations) undone and redone on a database full of demo
+    data: every row of every table is as it was (the backfill recomputes what the downgrade
+    dropped; the demo organizations carry no look-alike mark, which a downgrade would lose)."""
     from flask_migrate import downgrade, upgrade
 
     from marketplace import create_app
@@ -180,8 +181,12 @@ def test_a_seeded_database_downgrades_two_steps_and_upgrades_back_unchanged(tmp_
         db.session.remove()
         before = every_row()
         assert len(before["pairings"]) > 0
-        downgrade(revision="-2")
+        marked = sa.text("SELECT count(*) FROM organizations WHERE similar_to_id IS NOT NULL")
+        with db.engine.connect() as conn:
+            assert conn.execute(marked).scalar() == 0
+        downgrade(revision="-3")
         assert "demand_organization_id" not in {c["name"] for c in sa.inspect(db.engine).get_columns("pairings")}
+        assert "similar_to_id" not in {c["name"] for c in sa.inspect(db.engine).get_columns("organizations")}
         upgrade()
         assert every_row() == before
         db.session.remove()

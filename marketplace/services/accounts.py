@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from models import ROLE_ORG_KINDS, Organization, OrgKind, Role, User, db
 
 from .errors import FieldErrors, NotFound, PermissionDenied, Unauthorized, ValidationFailed
+from .lookalike import lookalikes
 from .sessions import revoke_all_tokens
 from .passwords import hash_password, password_problem, verify_password
 
@@ -77,7 +78,9 @@ def _find_org(name: str) -> Organization | None:
 
 
 def register_user(data: Mapping[str, Any]) -> User:
-    """Self-service sign-up of an enterprise, researcher or center with a new organization.
+    """Self-service sign-up of an enterprise, researcher or center with a new organization. An
+    organization named like one already on the platform is marked with it (``similar_to``), for
+    the operators and the new user to see.
 
     Joining an existing organization needs an operator (``create_user``): otherwise anyone
     could claim an organization's name and edit its listings.
@@ -92,7 +95,9 @@ def register_user(data: Mapping[str, Any]) -> User:
     if org["name"] and _find_org(org["name"]):
         errors.add("organization.name", "该机构已在平台注册，请联系平台运营人员将您加入该机构。")
     errors.raise_if_any()
-    organization = Organization(name=org["name"], kind=org["kind"], region=org["region"])
+    similar = lookalikes(org["name"], limit=1)
+    organization = Organization(name=org["name"], kind=org["kind"], region=org["region"],
+                                similar_to=similar[0] if similar else None)
     db.session.add(organization)
     return _add_user(account, organization)
 

@@ -57,6 +57,9 @@ def register():
             start_session(user)
             db.session.commit()
             flash("注册成功，欢迎加入创新桥。", "success")
+            if user.organization.similar_to is not None:
+                flash(f"可能已存在：{user.organization.similar_to.name}。如果这是您所在的机构，请联系平台运营人员"
+                      "将您加入该机构，不要重复注册；平台运营人员认证前会核对。", "warning")
             return redirect(url_for("account.workspace"))
     status = 400 if request.method == "POST" else 200
     return render_template("auth/register.html", form=form), status
