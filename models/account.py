@@ -23,9 +23,18 @@ class Organization(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # registered with a name like this organization's (services/lookalike.py): shown to the operators
     similar_to_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organizations.id", ondelete="SET NULL"))
+    # the operators' review: rejected (not verified, with the reason the organization reads) or a
+    # verification revoked (the reason, too); cleared when verified
+    rejected_at: Mapped[datetime | None] = mapped_column()
+    review_note: Mapped[str] = mapped_column(sa.String(500), default="")
 
     members: Mapped[list["User"]] = relationship(back_populates="organization")
     similar_to: Mapped["Organization | None"] = relationship(remote_side=[id])
+
+    @property
+    def review_status(self) -> str:
+        """verified, rejected, or pending (never reviewed, or its verification revoked)."""
+        return "verified" if self.verified else "rejected" if self.rejected_at else "pending"
 
     def __repr__(self) -> str:
         return f"<Organization {self.id} {self.name!r} {self.kind.value}>"

@@ -43,6 +43,8 @@ MATRIX: dict[str, set[str]] = {
     "GET /": EVERYONE,
     "GET /admin/organizations": ADMIN,
     "POST /admin/organizations/<int:organization_id>/verify": ADMIN,
+    "POST /admin/organizations/<int:organization_id>/reject": ADMIN,
+    "POST /admin/organizations/<int:organization_id>/revoke": ADMIN,
     "GET /api/v1/agreements/<int:agreement_id>/verify": ENGAGED | ADMIN,
     "GET /api/v1/bids/<int:bid_id>": ENGAGED | ADMIN,
     "PATCH /api/v1/bids/<int:bid_id>": {'center'},
@@ -78,6 +80,8 @@ MATRIX: dict[str, set[str]] = {
     "POST /api/v1/notifications/read-all": SIGNED_IN,
     "GET /api/v1/openapi.json": EVERYONE,
     "POST /api/v1/organizations/<int:organization_id>/verify": ADMIN,
+    "POST /api/v1/organizations/<int:organization_id>/reject": ADMIN,
+    "POST /api/v1/organizations/<int:organization_id>/revoke": ADMIN,
     "GET /api/v1/pairings": SIGNED_IN,
     # the body is checked first (422); a proposal also needs one of the caller's own published
     # listings on the other side (tests/api/test_pairings_api.py refuses centers and operators)

@@ -9,7 +9,7 @@ from models import Field, Role, TokenKind, db
 from ..ratelimits import login_limits
 from ..services import accounts, sessions
 from . import api_bp, bearer_token, created, current_api_user, idempotent, json_body, token_required
-from .serializers import iso, organization_json, user_json
+from .serializers import iso, organization_json, organization_review_json, user_json
 
 
 @api_bp.post("/tokens")
@@ -56,6 +56,24 @@ def verify_organization(organization_id: int):
     organization = accounts.verify_organization(current_api_user(), organization_id)
     db.session.commit()
     return organization_json(organization)
+
+
+@api_bp.post("/organizations/<int:organization_id>/reject")
+@token_required()
+def reject_organization(organization_id: int):
+    """Refuse an organization's verification with {reason}, which it reads (operators; others get a 404)."""
+    organization = accounts.reject_organization(current_api_user(), organization_id, json_body().get("reason"))
+    db.session.commit()
+    return organization_review_json(organization)
+
+
+@api_bp.post("/organizations/<int:organization_id>/revoke")
+@token_required()
+def revoke_verification(organization_id: int):
+    """Take a verification back with {reason}, which the organization reads (operators; others get a 404)."""
+    organization = accounts.revoke_verification(current_api_user(), organization_id, json_body().get("reason"))
+    db.session.commit()
+    return organization_review_json(organization)
 
 
 @api_bp.get("/fields")

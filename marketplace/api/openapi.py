@@ -53,6 +53,14 @@ SCHEMAS = {
         "code": {"type": "string", "enum": ERROR_CODES},
         "message": STR, "fields": {"type": "object", "additionalProperties": STR}}}}},
     "Organization": _ORG,
+    "OrganizationReview": {"type": "object", "properties": {
+        **_ORG["properties"], "review_status": {"type": "string", "enum": ["pending", "verified", "rejected"]},
+        "review_note": {"type": "string", "description": "why it was rejected or its verification revoked"},
+        "rejected_at": {"type": ["string", "null"], "format": "date-time"},
+        "similar_to": {"type": ["object", "null"], "description": "the organization its name looks like",
+                       "properties": {"id": INT, "name": STR}}}},
+    "ReviewReason": {"type": "object", "required": ["reason"], "properties": {
+        "reason": {"type": "string", "minLength": 1, "maxLength": 500}}},
     "User": {"type": "object", "properties": {"id": INT, "email": STR, "display_name": STR,
                                               "role": enum_of(Role), "organization": {"$ref": "#/components/schemas/Organization"}}},
     "NewUser": {"type": "object", "required": ["email", "password", "role", "organization"], "properties": {
@@ -160,6 +168,12 @@ def build_spec() -> dict:
             "/users": {"post": operation("Create an account (operators)", 201, "User", "NewUser")},
             "/organizations/{id}/verify": {"post": operation("Verify an organization (operators)", 200, "Organization",
                                                        errors=(401, 404), params=[param("id", INT, "path")])},
+            "/organizations/{id}/reject": {"post": operation(
+                "Refuse an organization's verification, with the reason it reads (operators)", 200,
+                "OrganizationReview", "ReviewReason", errors=(401, 404, 409, 422), params=[param("id", INT, "path")])},
+            "/organizations/{id}/revoke": {"post": operation(
+                "Take a verification back, with the reason the organization reads (operators)", 200,
+                "OrganizationReview", "ReviewReason", errors=(401, 404, 409, 422), params=[param("id", INT, "path")])},
             "/fields": {"get": operation("The field taxonomy", 200, None, auth=False, errors=())},
             "/demands": {"get": operation("List published demands", 200, "DemandList", auth=False, errors=(400, 401),
                                     params=PAGE + _FILTERS + [_sorts(DEMAND_SORTS), param("cooperation_mode", enum_of(CooperationMode))]),

@@ -19,6 +19,14 @@ def organization_json(org: Organization) -> dict:
             "verified": org.verified}
 
 
+def organization_review_json(org: Organization) -> dict:
+    """An organization as its operators review it: the public fields, the review's state and the
+    reason the organization reads, and the organization its name looks like."""
+    return organization_json(org) | {
+        "review_status": org.review_status, "review_note": org.review_note, "rejected_at": iso(org.rejected_at),
+        "similar_to": {"id": org.similar_to.id, "name": org.similar_to.name} if org.similar_to else None}
+
+
 def user_json(user: User) -> dict:
     return {"id": user.id, "email": user.email, "display_name": user.display_name,
             "role": user.role.value, "organization": organization_json(user.organization)}

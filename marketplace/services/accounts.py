@@ -7,9 +7,11 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy.exc import IntegrityError
 
-from models import ROLE_ORG_KINDS, Organization, OrgKind, Role, User, db
+from models import DB_INT_MAX, ROLE_ORG_KINDS, Organization, OrgKind, Role, User, db, utcnow
 
-from .errors import FieldErrors, NotFound, PermissionDenied, Unauthorized, ValidationFailed
+from .compare_and_set import compare_and_set
+from .errors import Conflict, FieldErrors, NotFound, PermissionDenied, Unauthorized, ValidationFailed
+from .listings import stripped_text
 from .lookalike import lookalikes
 from .sessions import revoke_all_tokens
 from .passwords import hash_password, password_problem, verify_password
@@ -208,15 +210,60 @@ def change_password(actor: User, current: str, new: str) -> None:
     db.session.flush()
 
 
-def verify_organization(actor: User, organization_id: int) -> Organization:
-    """Mark an organization verified (operators only)."""
-    if not actor.is_admin:
-        raise NotFound("机构不存在。")
-    organization = db.session.get(Organization, organization_id)
+REVIEW_NOTE_MAX = 500
+
+
+def _reviewed_organization(actor: User, organization_id: int) -> Organization:
+    """The organization an operator reviews; NotFound for everyone else (the console is theirs)."""
+    organization = db.session.get(Organization, organization_id) if actor.is_admin and \
+        1 <= organization_id <= DB_INT_MAX else None
     if organization is None:
         raise NotFound("机构不存在。")
-    organization.verified = True
-    db.session.flush()
+    return organization
+
+
+def _review_reason(reason: Any) -> str:
+    errors = FieldErrors()
+    text = stripped_text(reason, "reason", errors)
+    if not text:
+        errors.add("reason", "请写明原因：机构会看到它。")
+    elif len(text) > REVIEW_NOTE_MAX:
+        errors.add("reason", f"最多 {REVIEW_NOTE_MAX} 个字符（当前 {len(text)}）。")
+    errors.raise_if_any("请写明原因。")
+    return text
+
+
+def verify_organization(actor: User, organization_id: int) -> Organization:
+    """Mark an organization verified (operators only); a rejection or revocation is cleared.
+    Verifying a verified organization changes nothing."""
+    organization = _reviewed_organization(actor, organization_id)
+    if not organization.verified:
+        compare_and_set(organization, "机构的认证状态刚被修改，请刷新后重试。", Organization.verified.is_(False),
+                        verified=True, rejected_at=None, review_note="")
+    return organization
+
+
+def reject_organization(actor: User, organization_id: int, reason: Any) -> Organization:
+    """Refuse an organization's verification, with the reason it reads (operators only). A
+    verified organization is revoked instead (Conflict)."""
+    organization = _reviewed_organization(actor, organization_id)
+    note = _review_reason(reason)
+    if organization.verified:
+        raise Conflict("该机构已认证；如需取消，请撤销认证。")
+    compare_and_set(organization, "机构的认证状态刚被修改，请刷新后重试。", Organization.verified.is_(False),
+                    rejected_at=utcnow(), review_note=note)
+    return organization
+
+
+def revoke_verification(actor: User, organization_id: int, reason: Any) -> Organization:
+    """Take a verification back, with the reason the organization reads (operators only); the
+    organization is pending again. An unverified organization is a Conflict."""
+    organization = _reviewed_organization(actor, organization_id)
+    note = _review_reason(reason)
+    if not organization.verified:
+        raise Conflict("该机构尚未认证，无需撤销。")
+    compare_and_set(organization, "机构的认证状态刚被修改，请刷新后重试。", Organization.verified.is_(True),
+                    verified=False, rejected_at=None, review_note=note)
     return organization
 
 

@@ -1,4 +1,4 @@
-"""Operators: organizations and their verification."""
+"""Operators: organizations and their review (verify, reject with a reason, revoke)."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
@@ -25,4 +25,22 @@ def organizations():
 def verify(organization_id: int):
     """Mark an organization verified."""
     return run_action(lambda: accounts.verify_organization(actor(), organization_id), "机构已认证。",
-                                 url_for("admin.organizations", page=request.args.get("page", 1)))
+                      url_for("admin.organizations", page=request.args.get("page", 1)))
+
+
+@bp.post("/organizations/<int:organization_id>/reject")
+@role_required(Role.ADMIN)
+def reject(organization_id: int):
+    """Refuse an organization's verification, with the reason it reads."""
+    return run_action(lambda: accounts.reject_organization(actor(), organization_id, request.form.get("reason")),
+                      "已驳回该机构的认证，机构会看到原因。",
+                      url_for("admin.organizations", page=request.args.get("page", 1)))
+
+
+@bp.post("/organizations/<int:organization_id>/revoke")
+@role_required(Role.ADMIN)
+def revoke(organization_id: int):
+    """Take a verification back, with the reason the organization reads."""
+    return run_action(lambda: accounts.revoke_verification(actor(), organization_id, request.form.get("reason")),
+                      "已撤销该机构的认证，机构会看到原因。",
+                      url_for("admin.organizations", page=request.args.get("page", 1)))
