@@ -162,3 +162,12 @@ def test_withdrawal_until_the_deadline(api):
     db.session.commit()
     error(api.post(f"/bids/{again.id}/withdraw", center), 409, "conflict")
     assert db.session.get(Bid, again.id).status.value == "submitted"
+
+
+@pytest.mark.parametrize("revision", [2**31, 412200748365, 10**30, 0, -1])
+def test_a_revision_no_bid_can_have_is_stale_not_a_server_error(api, revision):
+    world, center = make_world(), make_center()
+    made = make_bid(center, world)
+    stale = error(api.patch(f"/bids/{made.id}", center, {"revision": revision, "approach": "改进后的方案"}), 409, "conflict")
+    assert stale["fields"] == {"revision": f"当前版本不是 {revision}。"}
+    assert ok(api.get(f"/bids/{made.id}", center))["revision"] == 1

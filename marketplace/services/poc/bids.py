@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from models import (
-    Bid, BidMilestone, BidRevision, BidStatus, EventKind, NotificationKind, RequestStatus, Role, User,
+    DB_INT_MAX, Bid, BidMilestone, BidRevision, BidStatus, EventKind, NotificationKind, RequestStatus, Role, User,
     ValidationRequest, db,
 )
 
@@ -118,11 +118,14 @@ def revise_bid(actor: User, bid_id: int, data: Mapping[str, Any], expected_revis
     except (TypeError, ValueError):
         raise ValidationFailed("请提交所修改的方案版本号。", {"revision": "应为整数。"}) from None
     cleaned = clean_terms(data, bid.request)
+    stale = "方案已在别处修改过（版本已更新），请刷新页面后在最新版本上修改。"
+    if not 1 <= expected <= DB_INT_MAX:  # no revision is that number: stale, without asking the database
+        raise Conflict(stale, {"revision": f"当前版本不是 {expected}。"})
     try:
-        compare_and_set(bid, "方案已在别处修改过（版本已更新），请刷新页面后在最新版本上修改。",
-                        Bid.revision == expected, Bid.status == BidStatus.SUBMITTED, revision=Bid.revision + 1)
-    except Conflict as stale:
-        stale.fields["revision"] = f"当前版本不是 {expected}。"
+        compare_and_set(bid, stale, Bid.revision == expected, Bid.status == BidStatus.SUBMITTED,
+                        revision=Bid.revision + 1)
+    except Conflict as error:
+        error.fields["revision"] = f"当前版本不是 {expected}。"
         raise
     _apply(bid, cleaned)
     _snapshot(bid, actor)
