@@ -74,32 +74,25 @@ def test_typed_text_strategies_hold_no_refused_character():
     check()
 
 
-def test_demand_text_round_trips_through_the_api(client, enterprise):
-    _, headers = enterprise
+LISTINGS = {  # path → (the owner fixture, the two text fields, a valid body)
+    "/api/v1/demands": ("enterprise", ("title", "description"), demand_data),
+    "/api/v1/results": ("researcher", ("title", "abstract"), lambda **text: result_data(patents=[], **text)),
+}
+
+
+@pytest.mark.parametrize("path", sorted(LISTINGS))
+def test_listing_text_round_trips_through_the_api(client, request, path):
+    owner, (title_field, text_field), body = LISTINGS[path]
+    _, headers = request.getfixturevalue(owner)
 
     @SETTINGS
-    @given(title=st.one_of(TEXT, SCRIPTS), description=st.one_of(TEXT, SCRIPTS))
-    def check(title, description):
+    @given(title=st.one_of(TEXT, SCRIPTS), text=st.one_of(TEXT, SCRIPTS))
+    def check(title, text):
         reset_limits()
-        response = client.post("/api/v1/demands", json=demand_data(title=title, description=description), headers=headers)
+        response = client.post(path, json=body(**{title_field: title, text_field: text}), headers=headers)
         assert response.status_code == 201, response.get_json()
-        stored = client.get(f"/api/v1/demands/{response.get_json()['id']}", headers=headers).get_json()
-        assert (stored["title"], stored["description"]) == (title, description)
-    check()
-
-
-def test_result_text_round_trips_through_the_api(client, researcher):
-    _, headers = researcher
-
-    @SETTINGS
-    @given(title=st.one_of(TEXT, SCRIPTS), abstract=st.one_of(TEXT, SCRIPTS))
-    def check(title, abstract):
-        reset_limits()
-        response = client.post("/api/v1/results", json=result_data(title=title, abstract=abstract, patents=[]),
-                               headers=headers)
-        assert response.status_code == 201, response.get_json()
-        stored = client.get(f"/api/v1/results/{response.get_json()['id']}", headers=headers).get_json()
-        assert (stored["title"], stored["abstract"]) == (title, abstract)
+        stored = client.get(f"{path}/{response.get_json()['id']}", headers=headers).get_json()
+        assert (stored[title_field], stored[text_field]) == (title, text)
     check()
 
 
