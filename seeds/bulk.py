@@ -38,14 +38,18 @@ class BulkWriter:
         if not self.postgresql:
             self.session.execute(table.insert(), list(rows))
             return
-        names = list(rows[0])
+        # COPY applies no column default of the model (an INSERT through SQLAlchemy does): the
+        # scalar ones of the columns the rows leave out are written explicitly
+        defaults = {column.name: column.default.arg for column in table.columns
+                    if column.name not in rows[0] and column.default is not None and column.default.is_scalar}
+        names = [*rows[0], *defaults]
         as_json = [isinstance(table.c[name].type, sa.JSON) for name in names]
         raw = self.session.connection().connection.driver_connection
         statement = f"COPY {table.name} ({', '.join(names)}) FROM STDIN"
         with raw.cursor() as cursor, cursor.copy(statement) as copy:
             for row in rows:
-                copy.write_row([_json(row[name]) if is_json else _plain(row[name])
-                                for name, is_json in zip(names, as_json)])
+                values = [row.get(name, defaults.get(name)) for name in names]
+                copy.write_row([_json(value) if is_json else _plain(value) for value, is_json in zip(values, as_json)])
 
     def analyze(self, tables: Sequence[sa.Table]) -> None:
         """After a large load has been committed (PostgreSQL; SQLite needs neither): VACUUM marks
