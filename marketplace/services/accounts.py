@@ -211,6 +211,7 @@ def change_password(actor: User, current: str, new: str) -> None:
 
 
 REVIEW_NOTE_MAX = 500
+_REVIEW_RACE = "机构的认证状态刚被修改，请刷新后重试。"
 
 
 def _reviewed_organization(actor: User, organization_id: int) -> Organization:
@@ -238,7 +239,7 @@ def verify_organization(actor: User, organization_id: int) -> Organization:
     Verifying a verified organization changes nothing."""
     organization = _reviewed_organization(actor, organization_id)
     if not organization.verified:
-        compare_and_set(organization, "机构的认证状态刚被修改，请刷新后重试。", Organization.verified.is_(False),
+        compare_and_set(organization, _REVIEW_RACE, Organization.verified.is_(False),
                         verified=True, rejected_at=None, review_note="")
     return organization
 
@@ -250,7 +251,7 @@ def reject_organization(actor: User, organization_id: int, reason: Any) -> Organ
     note = _review_reason(reason)
     if organization.verified:
         raise Conflict("该机构已认证；如需取消，请撤销认证。")
-    compare_and_set(organization, "机构的认证状态刚被修改，请刷新后重试。", Organization.verified.is_(False),
+    compare_and_set(organization, _REVIEW_RACE, Organization.verified.is_(False),
                     rejected_at=utcnow(), review_note=note)
     return organization
 
@@ -262,7 +263,7 @@ def revoke_verification(actor: User, organization_id: int, reason: Any) -> Organ
     note = _review_reason(reason)
     if not organization.verified:
         raise Conflict("该机构尚未认证，无需撤销。")
-    compare_and_set(organization, "机构的认证状态刚被修改，请刷新后重试。", Organization.verified.is_(True),
+    compare_and_set(organization, _REVIEW_RACE, Organization.verified.is_(True),
                     verified=False, rejected_at=None, review_note=note)
     return organization
 

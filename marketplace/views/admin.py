@@ -20,12 +20,17 @@ def organizations():
     return render_template("admin/organizations.html", page=page, action_form=ActionForm())
 
 
+def _back_to_the_list() -> str:
+    """The page of the organization list the action was taken on."""
+    return url_for("admin.organizations", page=request.args.get("page", 1))
+
+
 @bp.post("/organizations/<int:organization_id>/verify")
 @role_required(Role.ADMIN)
 def verify(organization_id: int):
     """Mark an organization verified."""
     return run_action(lambda: accounts.verify_organization(actor(), organization_id), "机构已认证。",
-                      url_for("admin.organizations", page=request.args.get("page", 1)))
+                      _back_to_the_list())
 
 
 @bp.post("/organizations/<int:organization_id>/reject")
@@ -34,7 +39,7 @@ def reject(organization_id: int):
     """Refuse an organization's verification, with the reason it reads."""
     return run_action(lambda: accounts.reject_organization(actor(), organization_id, request.form.get("reason")),
                       "已驳回该机构的认证，机构会看到原因。",
-                      url_for("admin.organizations", page=request.args.get("page", 1)))
+                      _back_to_the_list())
 
 
 @bp.post("/organizations/<int:organization_id>/revoke")
@@ -43,4 +48,4 @@ def revoke(organization_id: int):
     """Take a verification back, with the reason the organization reads."""
     return run_action(lambda: accounts.revoke_verification(actor(), organization_id, request.form.get("reason")),
                       "已撤销该机构的认证，机构会看到原因。",
-                      url_for("admin.organizations", page=request.args.get("page", 1)))
+                      _back_to_the_list())
