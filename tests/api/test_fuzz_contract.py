@@ -84,23 +84,19 @@ def isolated(app):
     return wsgi
 
 
-# The caller whose objects an operation is about (default: the enterprise).
-CALLERS = (
-    ("/users", "admin"), ("/organizations/", "admin"),
-    ("/results", "researcher"), ("/centers", "center"), ("/bids", "center"),
-    ("/pairings/{id}/bids", "center"), ("/engagements/{id}/milestones/{mid}/submit", "center"),
-    ("/engagements/{id}/report", "center"),
-)
+# The caller whose objects an operation is about: these operations exactly, then by path prefix,
+# else the enterprise (which also answers a report: accepts or returns it).
+CALLER_OF = {("post", "/pairings/{id}/bids"): "center", ("post", "/engagements/{id}/milestones/{mid}/submit"): "center",
+             ("post", "/engagements/{id}/report"): "center"}
+CALLERS = (("/users", "admin"), ("/organizations/", "admin"), ("/results", "researcher"), ("/centers", "center"),
+           ("/bids", "center"))
 OTHERS = {"enterprise": "other_enterprise", "researcher": "other_researcher", "center": "other_center"}
 
 
 def caller_of(path: str, method: str) -> str:
-    if path == "/engagements/{id}/report" and method == "post":
-        return "center"
-    for prefix, caller in CALLERS:
-        if path.startswith(prefix) and not (prefix == "/engagements/{id}/report" and method != "post"):
-            return caller
-    return "enterprise"
+    if (method, path) in CALLER_OF:
+        return CALLER_OF[(method, path)]
+    return next((caller for prefix, caller in CALLERS if path.startswith(prefix)), "enterprise")
 
 
 def world_ids(path: str, ids: dict[str, int]) -> dict[str, int]:
