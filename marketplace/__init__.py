@@ -29,7 +29,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory: config → extensions → blueprints → errors → cli."""
     from models import db
 
-    from . import alerts, cli, errors, headers, http_cache, ratelimits, request_limits, security, templating
+    from . import alerts, audit_context, cli, errors, headers, http_cache, ratelimits, request_limits, security, templating
     from .api import api_bp
     from .cache import Cache
     from .config import load_config
@@ -52,6 +52,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     redis_url = app.config["REDIS_URL"]
     app.extensions["cache"] = Cache(redis_url if redis_url and not ratelimits.redis_problem(redis_url) else None)
     security.init_app(app)
+    audit_context.init_app(app)
     from .services.match_index import MatchIndex
     app.extensions["match_index"] = MatchIndex(app.config["MATCH_INDEX_DIR"] or None)
     templating.init_app(app)

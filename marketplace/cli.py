@@ -9,6 +9,7 @@ import time
 import click
 
 from models import db
+from .services import audit
 from .services.errors import DomainError
 
 
@@ -41,16 +42,18 @@ def seed(password: str | None, synthetic: int, if_empty: bool) -> None:
         click.echo("Database already has accounts; demo data not loaded (run `flask seed` to top it up).")
         return
     try:
-        report = load_demo(password, index=current_app.extensions["match_index"],
-                           secret=current_app.config["AGREEMENT_SECRET"])
-        db.session.commit()
+        with audit.suppressed():  # loading the demo data is nobody's action: the log starts empty
+            report = load_demo(password, index=current_app.extensions["match_index"],
+                               secret=current_app.config["AGREEMENT_SECRET"])
+            db.session.commit()
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(f"{error.message} {error.fields}") from error
     click.echo(report.describe())
     if synthetic:
         started = time.monotonic()
-        added = load_synthetic(synthetic, progress=True, response_days=current_app.config["PAIRING_RESPONSE_DAYS"])
+        with audit.suppressed():
+            added = load_synthetic(synthetic, progress=True, response_days=current_app.config["PAIRING_RESPONSE_DAYS"])
         click.echo(f"Synthetic data: {added} demands and {added} results added, with pairings "
                    f"({time.monotonic() - started:.0f} s).")
         # The bulk load records no listing changes (seeds/synthetic.py says why): rebuild instead.

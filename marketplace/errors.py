@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import jsonify, make_response, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from models import db
+from .services import audit
 from .request_limits import RETRY_AFTER_SECONDS, is_statement_timeout
 from .services.errors import DomainError, ValidationFailed
 from .services.listings import CONTROL_CHARACTERS
@@ -105,6 +107,19 @@ def unavailable(code: str, message: str):
     return response
 
 
+_SECURITY_STATUSES = {403: "access.denied", 429: "security.rate_limited"}
+
+
+def _security_event(action: str) -> None:
+    """Record a refused request in the audit log (the request's own work is rolled back)."""
+    if not audit.current_actor_id():
+        try:  # a refusal before any view ran (CSRF): find out who was signed in, if anyone
+            current_user._get_current_object()
+        except Exception:  # noqa: BLE001 — a broken session must not turn a refusal into a 500
+            pass
+    audit.record_now(action, note=f"{request.method} {request.path}"[:audit.NOTE_LIMIT])
+
+
 def init_app(app) -> None:
     """Register the handlers."""
     app.before_request(refuse_control_characters)
@@ -112,15 +127,20 @@ def init_app(app) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
         db.session.rollback()
+        if error.status == 403:
+            _security_event("access.denied")
         return error_response(error.status, error.code, error.message, error.fields)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
+        _security_event("security.csrf_failed")
         return error_response(400, "csrf_failed", "表单已过期或来源不明，请刷新页面后重试。")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         status = error.code or 500
+        if status in _SECURITY_STATUSES:
+            _security_event(_SECURITY_STATUSES[status])
         message = _HTTP_MESSAGES.get(status, error.description or "")
         response = error_response(status, _HTTP_CODES.get(status, "error"), message)
         if status == 429 and error.get_response().headers.get("Retry-After"):

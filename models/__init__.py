@@ -1,5 +1,6 @@
 """SQLAlchemy models of InnoBridge; import ``db`` and the aggregates from here."""
 from .account import AuthToken, Organization, User
+from .audit import AuditEntry
 from .activity import Event, ListingChange, Notification, Watch
 from .base import DB_INT_MAX, commit_keeping_loaded, db, utcnow
 from .center import CenterProfile, CenterQualification
@@ -47,6 +48,7 @@ from .taxonomy import SEED_FIELDS, Field
 from .validation import Bid, BidMilestone, BidRevision, ValidationRequest
 
 __all__ = [
+    "AuditEntry",
     "ConfidentialityUndertaking", "DeclineReason", "IdempotencyKey", "DisclosureLog", "Event", "EventKind", "ListingChange",
     "ListingKind", "Notification", "NotificationKind", "Pairing", "PairingMessage", "PairingStatus", "Side", "Watch",
     "ROLE_ORG_KINDS", "AuthToken", "CooperationMode", "Demand", "DemandStatus", "Field", "Maturity", "OrgKind",

@@ -52,6 +52,9 @@ class User(db.Model):
     role: Mapped[Role] = mapped_column(enum_type(Role, "role"))
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organizations.id"), index=True)
     is_active: Mapped[bool] = mapped_column(default=True)
+    # Set while an operator has disabled the account: when, and the reason the user reads at login.
+    disabled_at: Mapped[datetime | None] = mapped_column()
+    disabled_reason: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organization: Mapped[Organization] = relationship(back_populates="members", lazy="joined")

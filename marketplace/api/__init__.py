@@ -108,7 +108,7 @@ def not_found() -> NotFound:
     return NotFound("资源不存在或无权查看。")
 
 
-from . import accounts, activity, listings, matching, openapi, pairings  # noqa: E402,F401  (register routes)
+from . import accounts, activity, admin, listings, matching, openapi, pairings  # noqa: E402,F401  (register routes)
 from . import poc_bids, poc_centers, poc_engagements, poc_milestones, poc_validation  # noqa: E402,F401
 from .query_params import check_query  # noqa: E402
 

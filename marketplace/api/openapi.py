@@ -6,6 +6,7 @@ import copy
 from models import CooperationMode, Maturity, OrgKind, PatentStatus, Role, TransferMode, Visibility
 from . import api_bp
 from . import openapi_activity as activity
+from . import openapi_admin as admin
 from . import openapi_pairings as pairings
 from . import openapi_poc as poc
 from ..errors import ERROR_CODES
@@ -156,7 +157,7 @@ def build_spec() -> dict:
         "info": {"title": "InnoBridge 创新桥 API", "version": "1",
                  "description": "Money in 万元, dates ISO 8601, errors as {error: {code, message, fields}}."},
         "servers": [{"url": "/api/v1"}],
-        "components": {"schemas": SCHEMAS | activity.SCHEMAS | pairings.SCHEMAS | poc.SCHEMAS,
+        "components": {"schemas": SCHEMAS | activity.SCHEMAS | admin.SCHEMAS | pairings.SCHEMAS | poc.SCHEMAS,
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
         "paths": {
@@ -191,6 +192,7 @@ def build_spec() -> dict:
                                    params=PAGE + [{**param("q", {"type": "string", "minLength": 1, "maxLength": 500}), "required": True},
                                                   param("kind", {"type": "string", "enum": ["demand", "result"]}), param("field")])},
             **activity.PATHS,
+            **admin.PATHS,
             **pairings.PATHS,
             **poc.PATHS,
             "/openapi.json": {"get": operation("This document", 200, None, auth=False, errors=())},

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import DB_INT_MAX, ROLE_ORG_KINDS, Organization, OrgKind, Role, User, db, utcnow
 
+from . import audit
 from .compare_and_set import compare_and_set
 from .errors import Conflict, FieldErrors, NotFound, PermissionDenied, Unauthorized, ValidationFailed
 from .listings import stripped_text
@@ -173,9 +174,24 @@ def authenticate(email: Any, password: Any) -> User:
     address = str(email or "").strip().lower()
     user = db.session.scalar(db.select(User).where(User.email == address)) if address else None
     ok = verify_password(user.password_hash if user else None, str(password or ""))
-    if user is None or not ok or not user.is_active:
+    if user is None or not ok:
+        audit.record_now("auth.login_failed", kind="user", object_id=user.id if user else None,
+                         note=address[:NOTE_ADDRESS])
         raise Unauthorized(LOGIN_FAILED)
+    if not user.is_active:  # told only to whoever knows the password: no one learns an address exists
+        audit.record_now("auth.login_refused", kind="user", object_id=user.id, note="账号已停用")
+        raise Unauthorized(disabled_message(user))
+    audit.record("auth.login", user, actor_id=user.id)
     return user
+
+
+NOTE_ADDRESS = 254
+
+
+def disabled_message(user: User) -> str:
+    """What a disabled user reads on signing in."""
+    reason = f"原因：{user.disabled_reason}" if user.disabled_reason else "未注明原因"
+    return f"该账号已被平台停用（{reason}）。如有疑问，请联系平台运营人员。"
 
 
 def update_profile(actor: User, data: Mapping[str, Any]) -> User:
@@ -239,6 +255,7 @@ def verify_organization(actor: User, organization_id: int) -> Organization:
     Verifying a verified organization changes nothing."""
     organization = _reviewed_organization(actor, organization_id)
     if not organization.verified:
+        audit.label(organization, "organization.verify", "", actor)
         compare_and_set(organization, _REVIEW_RACE, Organization.verified.is_(False),
                         verified=True, rejected_at=None, review_note="")
     return organization
@@ -251,6 +268,7 @@ def reject_organization(actor: User, organization_id: int, reason: Any) -> Organ
     note = _review_reason(reason)
     if organization.verified:
         raise Conflict("该机构已认证；如需取消，请撤销认证。")
+    audit.label(organization, "organization.reject", note, actor)
     compare_and_set(organization, _REVIEW_RACE, Organization.verified.is_(False),
                     rejected_at=utcnow(), review_note=note)
     return organization
@@ -263,16 +281,32 @@ def revoke_verification(actor: User, organization_id: int, reason: Any) -> Organ
     note = _review_reason(reason)
     if not organization.verified:
         raise Conflict("该机构尚未认证，无需撤销。")
+    audit.label(organization, "organization.revoke", note, actor)
     compare_and_set(organization, _REVIEW_RACE, Organization.verified.is_(True),
                     verified=False, rejected_at=None, review_note=note)
     return organization
 
 
-def list_organizations(actor: User, page: int, per_page: int):
-    """All organizations, newest first (operators only)."""
+REVIEW_STATUSES = ("pending", "verified", "rejected")
+
+
+def list_organizations(actor: User, page: int, per_page: int, status: str = "", kind: str = "", q: str = ""):
+    """Organizations, unverified first and newest first (operators only), filtered by review
+    ``status``, ``kind`` and a part of the name ``q``; unknown filter values are ignored."""
     from .pagination import paginate
 
     if not actor.is_admin:
         raise NotFound("页面不存在。")
-    query = db.select(Organization).order_by(Organization.verified, Organization.id.desc())
-    return paginate(query, page, per_page)
+    query = db.select(Organization)
+    if status == "verified":
+        query = query.where(Organization.verified.is_(True))
+    elif status == "rejected":
+        query = query.where(Organization.verified.is_(False), Organization.rejected_at.is_not(None))
+    elif status == "pending":
+        query = query.where(Organization.verified.is_(False), Organization.rejected_at.is_(None))
+    if kind in OrgKind.codes():
+        query = query.where(Organization.kind == OrgKind(kind))
+    text = (q or "").strip()[:100]
+    if text:
+        query = query.where(Organization.name.contains(text, autoescape=True))
+    return paginate(query.order_by(Organization.verified, Organization.id.desc()), page, per_page)

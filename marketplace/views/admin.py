@@ -1,28 +1,41 @@
-"""Operators: organizations and their review (verify, reject with a reason, revoke)."""
+"""The operators' console: its home (queues), organizations and their review (verify, reject
+with a reason, revoke), users (find, disable, enable, move), and the audit log (filter, export)."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 
-from models import Role
+from models import OrgKind, Role, db, utcnow
 from ..forms import ActionForm
 from ..security import actor, role_required
-from ..services import accounts
+from ..services import accounts, audit, console, user_admin
+from ..services.errors import ValidationFailed
 from . import run_action, page_args
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
+@bp.get("/")
+@role_required(Role.ADMIN)
+def home():
+    """What waits for the operators."""
+    return render_template("admin/home.html", queues=console.queues(actor()))
+
+
 @bp.get("/organizations")
 @role_required(Role.ADMIN)
 def organizations():
-    """Every organization, unverified first."""
-    page = accounts.list_organizations(actor(), *page_args(request.args))
-    return render_template("admin/organizations.html", page=page, action_form=ActionForm())
+    """Organizations, unverified first; filtered by review status, kind and name."""
+    status, kind, q = (request.args.get(name, "") for name in ("status", "kind", "q"))
+    page = accounts.list_organizations(actor(), *page_args(request.args), status=status, kind=kind, q=q)
+    return render_template("admin/organizations.html", page=page, action_form=ActionForm(),
+                           status=status, kind=kind, q=q, kinds=list(OrgKind),
+                           statuses=accounts.REVIEW_STATUSES)
 
 
 def _back_to_the_list() -> str:
-    """The page of the organization list the action was taken on."""
-    return url_for("admin.organizations", page=request.args.get("page", 1))
+    """The page of the organization list the action was taken on, with its filters."""
+    args = {name: request.args[name] for name in ("page", "status", "kind", "q") if request.args.get(name)}
+    return url_for("admin.organizations", **args)
 
 
 @bp.post("/organizations/<int:organization_id>/verify")
@@ -49,3 +62,91 @@ def revoke(organization_id: int):
     return run_action(lambda: accounts.revoke_verification(actor(), organization_id, request.form.get("reason")),
                       "已撤销该机构的认证，机构会看到原因。",
                       _back_to_the_list())
+
+
+# --- users ------------------------------------------------------------------------------------
+
+@bp.get("/users")
+@role_required(Role.ADMIN)
+def users():
+    """Users, newest first; search by e-mail, name or organization, filter by role and status."""
+    q, role, status = (request.args.get(name, "") for name in ("q", "role", "status"))
+    page = user_admin.list_users(actor(), q, role, status, *page_args(request.args))
+    return render_template("admin/users.html", page=page, q=q, role=role, status=status, roles=list(Role),
+                           statuses=user_admin.USER_STATUSES)
+
+
+def _user_page(user_id: int, status: int = 200, membership_errors: dict | None = None, form: dict | None = None):
+    user = user_admin.get_user(actor(), user_id)
+    return render_template("admin/user.html", user=user, roles=list(Role),
+                           entries=audit.recent_for_user(actor(), user_id),
+                           membership_errors=membership_errors or {}, form=form or {}), status
+
+
+@bp.get("/users/<int:user_id>")
+@role_required(Role.ADMIN)
+def user(user_id: int):
+    """One user: account, organization, status, and the latest audit entries by or about them."""
+    return _user_page(user_id)
+
+
+@bp.post("/users/<int:user_id>/disable")
+@role_required(Role.ADMIN)
+def disable_user(user_id: int):
+    """Disable an account (its sessions and tokens end now), with the reason the user reads."""
+    return run_action(lambda: user_admin.disable_user(actor(), user_id, request.form.get("reason")),
+                      "账号已停用：其所有登录会话和 API 令牌已失效。", url_for("admin.user", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/enable")
+@role_required(Role.ADMIN)
+def enable_user(user_id: int):
+    """Let a disabled account sign in again."""
+    return run_action(lambda: user_admin.enable_user(actor(), user_id, request.form.get("reason")),
+                      "账号已恢复，用户可以重新登录。", url_for("admin.user", user_id=user_id))
+
+
+@bp.post("/users/<int:user_id>/membership")
+@role_required(Role.ADMIN)
+def membership(user_id: int):
+    """Move a user to another organization or role; a refusal shows the form again, as typed."""
+    try:
+        user_admin.change_membership(actor(), user_id, request.form.to_dict())
+    except ValidationFailed as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _user_page(user_id, 422, error.fields, request.form.to_dict())
+    db.session.commit()
+    flash("已调整该用户的机构和角色。", "success")
+    return redirect(url_for("admin.user", user_id=user_id))
+
+
+# --- the audit log ----------------------------------------------------------------------------
+
+_FILTERS = ("actor", "action", "object", "from", "to")
+
+
+@bp.get("/audit")
+@role_required(Role.ADMIN)
+def audit_log():
+    """The audit log, newest first, filtered by actor, action, object and dates."""
+    given = {name: request.args.get(name, "").strip() for name in _FILTERS}
+    try:
+        filters = audit.clean_filters(given)
+    except ValidationFailed as error:
+        return render_template("admin/audit.html", page=None, given=given, errors=error.fields,
+                               kinds=audit.OBJECT_KINDS), 422
+    page = audit.list_entries(actor(), filters, *page_args(request.args))
+    return render_template("admin/audit.html", page=page, given=given, errors={}, kinds=audit.OBJECT_KINDS)
+
+
+@bp.get("/audit.csv")
+@role_required(Role.ADMIN)
+def audit_csv():
+    """The filtered log as a CSV download (UTF-8 with a byte order mark, newest first, at most
+    audit.CSV_LIMIT rows)."""
+    filters = audit.clean_filters({name: request.args.get(name, "") for name in _FILTERS})
+    text = audit.csv_text(actor(), filters)
+    name = f"innobridge-audit-{utcnow():%Y%m%d-%H%M%S}.csv"
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -88,7 +88,7 @@ def isolated(app):
 # else the enterprise (which also answers a report: accepts or returns it).
 CALLER_OF = {("post", "/pairings/{id}/bids"): "center", ("post", "/engagements/{id}/milestones/{mid}/submit"): "center",
              ("post", "/engagements/{id}/report"): "center"}
-CALLERS = (("/users", "admin"), ("/organizations/", "admin"), ("/results", "researcher"), ("/centers", "center"),
+CALLERS = (("/users", "admin"), ("/admin/", "admin"), ("/organizations/", "admin"), ("/results", "researcher"), ("/centers", "center"),
            ("/bids", "center"))
 OTHERS = {"enterprise": "other_enterprise", "researcher": "other_researcher", "center": "other_center"}
 
@@ -104,7 +104,7 @@ def world_ids(path: str, ids: dict[str, int]) -> dict[str, int]:
     first = {"/demands": "demand_id", "/results": "result_id", "/pairings": "pairing_id",
              "/validation-requests": "request_id", "/bids": "bid_id", "/centers": "center_id",
              "/engagements": "engagement_id", "/agreements": "agreement_id", "/notifications": "notification_id",
-             "/watches": "watch_id", "/organizations": "organization_id"}
+             "/watches": "watch_id", "/organizations": "organization_id", "/admin/users": "user_id"}
     found = {}
     for prefix, name in first.items():
         if path.startswith(prefix + "/{id}"):

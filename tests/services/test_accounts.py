@@ -175,11 +175,14 @@ def test_authenticate_missing_credentials(ctx, email, password):
         accounts.authenticate(email, password)
 
 
-def test_inactive_user_cannot_authenticate(ctx):
-    user = make_user(email="li.lei@example.com", is_active=False)
+def test_inactive_user_cannot_authenticate_and_only_the_password_holder_learns_why(ctx):
+    user = make_user(email="li.lei@example.com", is_active=False, disabled_reason="冒用资料")
     with pytest.raises(Unauthorized) as info:
         accounts.authenticate(user.email, PASSWORD)
-    assert info.value.message == accounts.LOGIN_FAILED
+    assert info.value.message == accounts.disabled_message(user) and "冒用资料" in info.value.message
+    with pytest.raises(Unauthorized) as info:
+        accounts.authenticate(user.email, "not-the-password")
+    assert info.value.message == accounts.LOGIN_FAILED  # the same as for an unknown address
 
 
 # --- create_user / create_admin (operators) --------------------------------------------------

@@ -15,6 +15,7 @@ from models import (
     ValidationRequest, db,
 )
 
+from .. import audit
 from ..activity import notify, record_event
 from ..compare_and_set import compare_and_set
 from ..errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -103,6 +104,9 @@ def _clear_choices(bid: Bid) -> bool:
         done = db.session.execute(sa.update(ValidationRequest).where(
             ValidationRequest.id == bid.request_id, column == bid.id).values({column.key: None})
             .execution_options(synchronize_session=False))
+        if done.rowcount:
+            audit.record("validation_request.update", kind="validation_request", object_id=bid.request_id,
+                         changes={column.key: [bid.id, None]}, note="方案变更或撤回，已清除该方的选择")
         cleared = cleared or done.rowcount > 0
     db.session.refresh(bid.request)
     return cleared

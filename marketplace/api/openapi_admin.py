@@ -1,0 +1,52 @@
+"""OpenAPI entries of the operators' console: users and the audit log (merged into
+``openapi.build_spec``). Operators only: any other caller gets a 404."""
+from __future__ import annotations
+
+from models import Role
+from .openapi_common import INT, PAGE, STR, enum_of, list_of, operation, param, ref
+
+_DT = {"type": "string", "format": "date-time"}
+_NULL_DT = {"type": ["string", "null"], "format": "date-time"}
+_REASON = {"type": "object", "required": ["reason"], "properties": {
+    "reason": {"type": "string", "minLength": 1, "maxLength": 500}}}
+_ID = [param("id", INT, "path")]
+
+SCHEMAS = {
+    "AdminUser": {"allOf": [ref("User"), {"type": "object", "properties": {
+        "is_active": {"type": "boolean"}, "disabled_at": _NULL_DT,
+        "disabled_reason": {"type": "string", "description": "what the user reads at sign-in"},
+        "created_at": _DT}}]},
+    "AdminUserList": list_of("AdminUser"),
+    "AccountReason": {**_REASON, "description": "why; kept in the audit log (on disable, the user reads it)"},
+    "AuditEntry": {"type": "object", "properties": {
+        "id": INT, "action": {"type": "string", "description": "e.g. user.disable, auth.login_failed, demand.update"},
+        "actor_id": {"type": ["integer", "null"], "description": "the acting user; null for the system or an anonymous caller"},
+        "object": {"type": "object", "properties": {"kind": {"type": ["string", "null"]}, "id": {"type": ["integer", "null"]}}},
+        "ip": STR, "at": _DT,
+        "changes": {"type": "object", "description": "{field: [before, after]}; secrets and content are "
+                    "recorded as changed, not copied", "additionalProperties": {"type": "array"}},
+        "note": STR}},
+    "AuditList": list_of("AuditEntry"),
+}
+
+PATHS = {
+    "/admin/users": {"get": operation(
+        "Users, newest first (operators)", 200, "AdminUserList", errors=(401, 404),
+        params=PAGE + [param("q", {"type": "string", "maxLength": 100}), param("role", enum_of(Role)),
+                       param("status", {"type": "string", "enum": ["active", "disabled"]})])},
+    "/admin/users/{id}": {"get": operation("One user (operators)", 200, "AdminUser", errors=(401, 404), params=_ID)},
+    "/admin/users/{id}/disable": {"post": operation(
+        "Disable an account; its sessions and tokens end at once (operators)", 200, "AdminUser", "AccountReason",
+        errors=(401, 404, 409, 422), params=_ID)},
+    "/admin/users/{id}/enable": {"post": operation(
+        "Let a disabled account sign in again (operators)", 200, "AdminUser", "AccountReason",
+        errors=(401, 404, 409, 422), params=_ID)},
+    "/admin/audit": {"get": operation(
+        "The audit log, newest first (operators)", 200, "AuditList", errors=(401, 404, 422),
+        params=PAGE + [param("actor", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),
+                       param("action", {"type": "string", "maxLength": 60,
+                                        "description": "exact, or a prefix ending in '.' (user.)"}),
+                       param("object", {"type": "string", "description": "kind or kind:id, e.g. user:12"}),
+                       param("from", {"type": "string", "format": "date"}),
+                       param("to", {"type": "string", "format": "date"})])},
+}
