@@ -44,11 +44,12 @@ from .enums import (
 )
 from .pairing import ConfidentialityUndertaking, DisclosureLog, Pairing, PairingMessage
 from .result import Patent, Result
+from .setting import PlatformSetting
 from .taxonomy import SEED_FIELDS, Field
 from .validation import Bid, BidMilestone, BidRevision, ValidationRequest
 
 __all__ = [
-    "AuditEntry",
+    "AuditEntry", "PlatformSetting",
     "ConfidentialityUndertaking", "DeclineReason", "IdempotencyKey", "DisclosureLog", "Event", "EventKind", "ListingChange",
     "ListingKind", "Notification", "NotificationKind", "Pairing", "PairingMessage", "PairingStatus", "Side", "Watch",
     "ROLE_ORG_KINDS", "AuthToken", "CooperationMode", "Demand", "DemandStatus", "Field", "Maturity", "OrgKind",

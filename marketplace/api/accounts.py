@@ -7,7 +7,7 @@ from flask import current_app
 
 from models import Field, Role, TokenKind, db
 from ..ratelimits import login_limits
-from ..services import accounts, sessions
+from ..services import accounts, organizations, sessions
 from . import api_bp, bearer_token, created, current_api_user, idempotent, json_body, token_required
 from .serializers import iso, organization_json, organization_review_json, user_json
 
@@ -81,3 +81,21 @@ def fields():
     """The field taxonomy."""
     rows = db.session.scalars(db.select(Field).order_by(Field.sort_order, Field.code))
     return {"items": [{"code": f.code, "name_zh": f.name_zh, "name_en": f.name_en} for f in rows]}
+
+
+@api_bp.get("/organizations/<int:organization_id>")
+def organization_profile(organization_id: int):
+    """An organization's public profile: verification, published listings (newest first, at most
+    20 of each kind; an anonymous demand is never listed under its organization), connected
+    pairings and completed validations (anyone)."""
+    view = organizations.public_profile(current_api_user(), organization_id)
+
+    def brief(listing) -> dict:
+        return {"id": listing.id, "title": listing.title, "field": listing.field_code, "status": listing.status.value,
+                "published_at": iso(listing.published_at)}
+
+    return organization_json(view.organization) | {
+        "created_at": iso(view.organization.created_at),
+        "counts": {"demands": view.demand_count, "results": view.result_count,
+                   "connected_pairings": view.connected_pairings, "completed_validations": view.completed_validations},
+        "demands": [brief(d) for d in view.demands], "results": [brief(r) for r in view.results]}

@@ -1,5 +1,6 @@
-"""OpenAPI entries of the operators' console: users and the audit log (merged into
-``openapi.build_spec``). Operators only: any other caller gets a 404."""
+"""OpenAPI entries of the operators' console — users and the audit log, operators only (any
+other caller gets a 404) — and of the organizations' public profile (merged into
+``openapi.build_spec``)."""
 from __future__ import annotations
 
 from models import Role
@@ -27,9 +28,21 @@ SCHEMAS = {
                     "recorded as changed, not copied", "additionalProperties": {"type": "array"}},
         "note": STR}},
     "AuditList": list_of("AuditEntry"),
+    "OrganizationProfile": {"allOf": [ref("Organization"), {"type": "object", "properties": {
+        "created_at": _DT,
+        "counts": {"type": "object", "properties": {"demands": INT, "results": INT, "connected_pairings": INT,
+                                                    "completed_validations": INT}},
+        "demands": {"type": "array", "items": ref("ListingBrief"),
+                    "description": "newest first, at most 20; anonymous demands are never listed"},
+        "results": {"type": "array", "items": ref("ListingBrief"), "description": "newest first, at most 20"}}}]},
+    "ListingBrief": {"type": "object", "properties": {
+        "id": INT, "title": STR, "field": STR, "status": STR, "published_at": _NULL_DT}},
 }
 
 PATHS = {
+    "/organizations/{id}": {"get": operation(
+        "An organization's public profile (anyone)", 200, "OrganizationProfile", auth=False, errors=(401, 404),
+        params=_ID)},
     "/admin/users": {"get": operation(
         "Users, newest first (operators)", 200, "AdminUserList", errors=(401, 404),
         params=PAGE + [param("q", {"type": "string", "maxLength": 100}), param("role", enum_of(Role)),

@@ -52,7 +52,7 @@ AUDITED: dict[type, str] = {
     Agreement: "agreement", AgreementSignature: "signature", Milestone: "milestone",
     MilestoneSubmission: "submission", ValidationReport: "validation_report",
 }
-OBJECT_KINDS = tuple(sorted(set(AUDITED.values()) | {"session"}))
+OBJECT_KINDS = tuple(sorted(set(AUDITED.values()) | {"setting"}))
 
 # Columns whose value never enters the log (credentials and key material).
 SECRET_COLUMNS = frozenset({"password_hash", "token_hash", "encrypted_private_key"})

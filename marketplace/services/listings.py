@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models import DB_INT_MAX, EventKind, Field, ListingKind, User, db, utcnow
+from models import DB_INT_MAX, EventKind, Field, ListingKind, Organization, User, db, utcnow
 
 from .activity import record_event, record_listing_change
 from .compare_and_set import compare_and_set
@@ -227,8 +227,14 @@ class Lifecycle:
     def move(self, listing: Any, status: Any) -> None:
         """Apply an allowed transition as a compare-and-set UPDATE (of two concurrent moves from the
         same status one wins, the other is a Conflict); publishing stamps published_at once and
-        records an event."""
+        records an event. An unverified organization publishes only while the platform's setting
+        lets it (services/settings.py)."""
         self.check(listing, status)
+        if status is self.published:
+            from .settings import UNVERIFIED_HELD, may_publish  # settings reads listings' text cleaning
+
+            if not may_publish(db.session.get(Organization, listing.organization_id)):
+                raise Conflict(UNVERIFIED_HELD, {"status": UNVERIFIED_HELD})
         values = {"status": status}
         if status is self.published:
             values["published_at"] = sa.func.coalesce(type(listing).published_at, utcnow())

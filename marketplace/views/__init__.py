@@ -15,12 +15,12 @@ SUBMISSION_FIELD = "submission_token"  # a one-time token in every form that cre
 def register_views(app) -> None:
     """Register every web blueprint."""
     from . import (
-        account, admin, auth, bids, centers, demands, engagements, main, milestones, notifications, pairings, results,
-        stats, validation, watches,
+        account, admin, auth, bids, centers, demands, engagements, main, milestones, notifications, organizations,
+        pairings, results, stats, validation, watches,
     )
 
     for module in (main, auth, account, demands, results, pairings, notifications, watches, stats, admin, centers,
-                   validation, bids, engagements, milestones):
+                   validation, bids, engagements, milestones, organizations):
         app.register_blueprint(module.bp)
 
 

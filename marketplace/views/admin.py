@@ -1,5 +1,6 @@
 """The operators' console: its home (queues), organizations and their review (verify, reject
-with a reason, revoke), users (find, disable, enable, move), and the audit log (filter, export)."""
+with a reason, revoke), users (find, disable, enable, move), the audit log (filter, export) and
+the platform's settings."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -7,7 +8,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from models import OrgKind, Role, db, utcnow
 from ..forms import ActionForm
 from ..security import actor, role_required
-from ..services import accounts, audit, console, user_admin
+from ..services import accounts, audit, console, settings, user_admin
 from ..services.errors import ValidationFailed
 from . import run_action, page_args
 
@@ -150,3 +151,25 @@ def audit_csv():
     name = f"innobridge-audit-{utcnow():%Y%m%d-%H%M%S}.csv"
     return Response(text, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# --- platform settings ------------------------------------------------------------------------
+
+@bp.route("/settings", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def platform_settings():
+    """The platform's settings, each with its choices; a change needs a reason for the log."""
+    errors = {}
+    if request.method == "POST":
+        try:
+            changed = settings.change(actor(), request.form.to_dict())
+        except ValidationFailed as error:
+            db.session.rollback()
+            errors = error.fields
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("设置已保存。" if changed else "设置没有变化。", "success" if changed else "info")
+            return redirect(url_for("admin.platform_settings"))
+    return render_template("admin/settings.html", values=settings.current(actor()), settings=settings.SETTINGS,
+                           errors=errors), 422 if errors else 200

@@ -1,5 +1,6 @@
 """the audit log (append-only; on PostgreSQL a trigger refuses UPDATE and DELETE of its rows), and
-the time and reason an operator disabled a user's account
+the time and reason an operator disabled a user's account; the platform settings operators change
+from the console (whether unverified organizations may publish)
 
 Revision ID: a1f6b8d2c470
 Revises: 9e5a7c1f3b69
@@ -52,6 +53,17 @@ def upgrade():
         op.execute(APPEND_ONLY_FUNCTION)
         op.execute(APPEND_ONLY_TRIGGER)
 
+    op.create_table(
+        "platform_settings",
+        sa.Column("key", sa.String(length=60), nullable=False),
+        sa.Column("value", sa.String(length=200), nullable=False),
+        sa.Column("updated_at", sa.DateTime(), nullable=False),
+        sa.Column("updated_by_id", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(["updated_by_id"], ["users.id"], name=op.f("fk_platform_settings_updated_by_id_users"),
+                                ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("key", name=op.f("pk_platform_settings")),
+    )
+
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("disabled_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("disabled_reason", sa.String(length=500), server_default="", nullable=False))
@@ -60,6 +72,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table("platform_settings")
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.drop_column("disabled_reason")
         batch_op.drop_column("disabled_at")
