@@ -53,6 +53,7 @@ class Config:
     RATELIMIT_MESSAGES = "20 per minute;300 per hour"
     RATELIMIT_PROPOSALS = "30 per hour"
     RATELIMIT_LISTINGS = "60 per hour"
+    RATELIMIT_REPORTS = "20 per hour"  # reports of listings and messages, per user
     PER_PAGE = 20
     MATCH_INDEX_DIR: str | None = None  # default: instance/match-index; "" keeps the index in memory only
     PAIRING_RESPONSE_DAYS = 14

@@ -81,6 +81,7 @@ registration_limit = action_limit("RATELIMIT_REGISTRATION", "registration", key_
 message_limit = action_limit("RATELIMIT_MESSAGES", "messages")
 proposal_limit = action_limit("RATELIMIT_PROPOSALS", "proposals")
 listing_limit = action_limit("RATELIMIT_LISTINGS", "listing-create")
+report_limit = action_limit("RATELIMIT_REPORTS", "reports")
 signing_limit = action_limit("RATELIMIT_SIGNING", "agreement-signing", every_attempt=True)  # re-enters the password
 
 

@@ -23,6 +23,8 @@ from .enums import (
     QualificationKind,
     Recommendation,
     ReportStatus,
+    ReportTarget,
+    ModerationStatus,
     RequestStatus,
     ValidationNeed,
     Verdict,
@@ -43,13 +45,14 @@ from .enums import (
     Visibility,
 )
 from .pairing import ConfidentialityUndertaking, DisclosureLog, Pairing, PairingMessage
+from .moderation import Report
 from .result import Patent, Result
 from .setting import PlatformSetting
 from .taxonomy import SEED_FIELDS, Field
 from .validation import Bid, BidMilestone, BidRevision, ValidationRequest
 
 __all__ = [
-    "AuditEntry", "PlatformSetting",
+    "AuditEntry", "PlatformSetting", "Report", "ReportTarget", "ModerationStatus",
     "ConfidentialityUndertaking", "DeclineReason", "IdempotencyKey", "DisclosureLog", "Event", "EventKind", "ListingChange",
     "ListingKind", "Notification", "NotificationKind", "Pairing", "PairingMessage", "PairingStatus", "Side", "Watch",
     "ROLE_ORG_KINDS", "AuthToken", "CooperationMode", "Demand", "DemandStatus", "Field", "Maturity", "OrgKind",

@@ -79,6 +79,7 @@ class DemandStatus(LabeledEnum):
     PUBLISHED = "published", "已发布"
     CLOSED = "closed", "已关闭"
     FULFILLED = "fulfilled", "已完成验证"  # final: its pairing's validation was accepted
+    HIDDEN = "hidden", "已被平台隐藏"  # by an operator (services/moderation.py); only an operator restores it
 
 
 class ResultStatus(LabeledEnum):
@@ -86,6 +87,7 @@ class ResultStatus(LabeledEnum):
     PUBLISHED = "published", "已发布"
     WITHDRAWN = "withdrawn", "已撤回"
     VALIDATED = "validated", "已完成验证"  # final: its pairing's validation was accepted
+    HIDDEN = "hidden", "已被平台隐藏"  # by an operator (services/moderation.py); only an operator restores it
 
 
 class TokenKind(LabeledEnum):
@@ -143,6 +145,7 @@ class NotificationKind(LabeledEnum):
     ENGAGEMENT_UPDATE = "engagement_update", "验证进展"
     MILESTONE_OVERDUE = "milestone_overdue", "里程碑逾期"
     REPORT_UPDATE = "report_update", "验证报告"
+    MODERATION = "moderation", "内容审核"
 
 
 class EventKind(LabeledEnum):
@@ -257,3 +260,17 @@ class ReportStatus(LabeledEnum):
     SUBMITTED = "submitted", "待确认"
     RETURNED = "returned", "已退回修改"
     ACCEPTED = "accepted", "已确认"
+
+
+class ReportTarget(LabeledEnum):
+    """What a user reports to the operators."""
+
+    DEMAND = "demand", "需求"
+    RESULT = "result", "成果"
+    MESSAGE = "message", "对接留言"
+
+
+class ModerationStatus(LabeledEnum):
+    OPEN = "open", "待处理"
+    ACTIONED = "actioned", "已处理（内容已隐藏）"
+    DISMISSED = "dismissed", "已驳回"

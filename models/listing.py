@@ -18,6 +18,12 @@ class ListingMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None]
+    # Hidden by an operator (status "hidden"): when, why (the owner reads it), the status it had,
+    # and when the owner last edited it since — an edit asks the operators to look again.
+    hidden_at: Mapped[datetime | None]
+    hidden_reason: Mapped[str] = mapped_column(sa.String(500), default="")
+    hidden_from: Mapped[str | None] = mapped_column(sa.String(32))
+    appealed_at: Mapped[datetime | None]
 
     @declared_attr
     def organization_id(cls) -> Mapped[int]:

@@ -17,7 +17,7 @@ class World:
 def build_world() -> World:
     from flask import current_app
 
-    from marketplace.services import watches
+    from marketplace.services import moderation, watches
     from marketplace.extensions import upload_store
     from marketplace.services.poc import milestones, reports, requests
     from models import Agreement, Notification, Role, db
@@ -59,13 +59,17 @@ def build_world() -> World:
     users = {"enterprise": world.enterprise, "researcher": world.researcher, "center": center,
              "other_enterprise": make_user(Role.ENTERPRISE), "other_researcher": make_user(Role.RESEARCHER),
              "other_center": other_center, "admin": make_user(Role.ADMIN)}
+    report = moderation.report(users["other_researcher"], {"kind": "demand", "id": world.pairing.demand_id,
+                                                           "reason": "疑似虚假信息"})
+    db.session.commit()
     ids = {"demand_id": world.pairing.demand_id, "result_id": world.pairing.result_id, "pairing_id": world.pairing.id,
            "request_id": world.request.id, "bid_id": bid.id, "center_id": center.organization_id,
            "engagement_id": engagement.id, "milestone_id": milestone.id, "submission_id": submission.id,
            "notification_id": notification.id, "watch_id": watch.id,
            "agreement_id": db.session.scalar(sa.select(Agreement.id).where(Agreement.engagement_id == engagement.id)),
            "organization_id": users["other_enterprise"].organization_id,
-           "user_id": users["other_enterprise"].id,
+           "user_id": users["other_enterprise"].id, "report_id": report.id,
+           "listing_id": world.pairing.result_id,  # the moderation routes' <any(demand, result)> picks "result"
            "draft_demand_id": draft_demand.id, "draft_result_id": draft_result.id}
     return World(ids, users)
 

@@ -1,12 +1,14 @@
-"""API of the operators' console: users (find, read, disable, enable) and the audit log. Operators
-only; anyone else with a valid token is answered as if the resource did not exist (404)."""
+"""API of the operators' console: users (find, read, disable, enable), moderation (reports, hiding
+and restoring listings) and the audit log. Operators only, but for filing a report; anyone else
+with a valid token is answered as if the resource did not exist (404)."""
 from __future__ import annotations
 
 from flask import request
 
 from models import User, db
-from ..services import audit, user_admin
-from . import api_bp, current_api_user, json_body, page_json, page_params, token_required
+from ..ratelimits import report_limit
+from ..services import audit, moderation, user_admin
+from . import api_bp, created, current_api_user, idempotent, json_body, page_json, page_params, token_required
 from .serializers import iso, user_json
 
 
@@ -58,3 +60,64 @@ def audit_entries():
     filters = audit.clean_filters({name: request.args.get(name, "") for name in ("actor", "action", "object", "from", "to")})
     page = audit.list_entries(current_api_user(), filters, *page_params())
     return page_json(page, audit.entry_json)
+
+
+# --- moderation ---------------------------------------------------------------------------------
+
+def report_json(row) -> dict:
+    """A report as its reporter and the operators see it."""
+    return {"id": row.id, "kind": row.target.value, "target_id": row.target_id, "reason": row.reason,
+            "status": row.status.value, "created_at": iso(row.created_at), "resolved_at": iso(row.resolved_at),
+            "resolution_note": row.resolution_note}
+
+
+def moderated_json(listing) -> dict:
+    """A listing's moderation state."""
+    return {"id": listing.id, "kind": "demand" if listing.__tablename__ == "demands" else "result",
+            "status": listing.status.value, "hidden_at": iso(listing.hidden_at),
+            "hidden_reason": listing.hidden_reason, "appealed_at": iso(listing.appealed_at)}
+
+
+@api_bp.post("/reports")
+@token_required()
+@report_limit
+@idempotent
+def create_report():
+    """Report a demand, a result or a message: {kind, id, reason} (any signed-in user)."""
+    row = moderation.report(current_api_user(), json_body())
+    return created(report_json(row) | {"reporter_id": row.reporter_id})
+
+
+@api_bp.get("/admin/reports")
+@token_required()
+def admin_reports():
+    """Reports, open first (``status``: open, actioned, dismissed)."""
+    page = moderation.list_reports(current_api_user(), request.args.get("status", ""), *page_params())
+    return page_json(page, lambda row: report_json(row) | {"reporter_id": row.reporter_id})
+
+
+@api_bp.post("/admin/reports/<int:report_id>/dismiss")
+@token_required()
+def dismiss_report(report_id: int):
+    """Close a report without action, with an optional {note}."""
+    row = moderation.dismiss(current_api_user(), report_id, json_body().get("note"))
+    db.session.commit()
+    return report_json(row) | {"reporter_id": row.reporter_id}
+
+
+@api_bp.post("/admin/listings/<any(demand, result):kind>/<int:listing_id>/hide")
+@token_required()
+def hide_listing(kind: str, listing_id: int):
+    """Hide a listing with {reason}, which its owner reads."""
+    listing = moderation.hide(current_api_user(), kind, listing_id, json_body().get("reason"))
+    db.session.commit()
+    return moderated_json(listing)
+
+
+@api_bp.post("/admin/listings/<any(demand, result):kind>/<int:listing_id>/restore")
+@token_required()
+def restore_listing(kind: str, listing_id: int):
+    """Show a hidden listing again, with an optional {note}."""
+    listing = moderation.restore(current_api_user(), kind, listing_id, json_body().get("note"))
+    db.session.commit()
+    return moderated_json(listing)

@@ -11,6 +11,7 @@ _NULL_DT = {"type": ["string", "null"], "format": "date-time"}
 _REASON = {"type": "object", "required": ["reason"], "properties": {
     "reason": {"type": "string", "minLength": 1, "maxLength": 500}}}
 _ID = [param("id", INT, "path")]
+_KIND_ID = [param("kind", {"type": "string", "enum": ["demand", "result"]}, "path"), param("id", INT, "path")]
 
 SCHEMAS = {
     "AdminUser": {"allOf": [ref("User"), {"type": "object", "properties": {
@@ -35,6 +36,18 @@ SCHEMAS = {
         "demands": {"type": "array", "items": ref("ListingBrief"),
                     "description": "newest first, at most 20; anonymous demands are never listed"},
         "results": {"type": "array", "items": ref("ListingBrief"), "description": "newest first, at most 20"}}}]},
+    "ModerationReportInput": {"type": "object", "required": ["kind", "id", "reason"], "properties": {
+        "kind": {"type": "string", "enum": ["demand", "result", "message"]}, "id": INT,
+        "reason": {"type": "string", "minLength": 1, "maxLength": 500}}},
+    "ModerationReport": {"type": "object", "properties": {
+        "id": INT, "kind": {"type": "string", "enum": ["demand", "result", "message"]}, "target_id": INT,
+        "reason": STR, "status": {"type": "string", "enum": ["open", "actioned", "dismissed"]},
+        "reporter_id": INT, "created_at": _DT, "resolved_at": _NULL_DT, "resolution_note": STR}},
+    "ModerationReportList": list_of("ModerationReport"),
+    "Note": {"type": "object", "properties": {"note": {"type": "string", "maxLength": 500}}},
+    "ModeratedListing": {"type": "object", "properties": {
+        "id": INT, "kind": {"type": "string", "enum": ["demand", "result"]}, "status": STR,
+        "hidden_at": _NULL_DT, "hidden_reason": STR, "appealed_at": _NULL_DT}},
     "ListingBrief": {"type": "object", "properties": {
         "id": INT, "title": STR, "field": STR, "status": STR, "published_at": _NULL_DT}},
 }
@@ -54,6 +67,21 @@ PATHS = {
     "/admin/users/{id}/enable": {"post": operation(
         "Let a disabled account sign in again (operators)", 200, "AdminUser", "AccountReason",
         errors=(401, 404, 409, 422), params=_ID)},
+    "/reports": {"post": operation(
+        "Report a demand, a result or a message to the operators (any signed-in user)", 201, "ModerationReport", "ModerationReportInput",
+        errors=(400, 401, 404, 409, 422, 429))},
+    "/admin/reports": {"get": operation(
+        "Reports, open first (operators)", 200, "ModerationReportList", errors=(401, 404),
+        params=PAGE + [param("status", {"type": "string", "enum": ["open", "actioned", "dismissed"]})])},
+    "/admin/reports/{id}/dismiss": {"post": operation(
+        "Close a report without action (operators)", 200, "ModerationReport", "Note", errors=(400, 401, 404, 409, 422),
+        params=_ID)},
+    "/admin/listings/{kind}/{id}/hide": {"post": operation(
+        "Hide a listing with the reason its owner reads (operators)", 200, "ModeratedListing", "ReviewReason",
+        errors=(400, 401, 404, 409, 422), params=_KIND_ID)},
+    "/admin/listings/{kind}/{id}/restore": {"post": operation(
+        "Show a hidden listing again (operators)", 200, "ModeratedListing", "Note",
+        errors=(400, 401, 404, 409, 422), params=_KIND_ID)},
     "/admin/audit": {"get": operation(
         "The audit log, newest first (operators)", 200, "AuditList", errors=(401, 404, 422),
         params=PAGE + [param("actor", {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}),

@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from models import (
-    AuditEntry, Demand, DemandStatus, Milestone, MilestoneStatus, Organization, OrgKind, Pairing, PairingStatus, User,
-    db, utcnow,
+    AuditEntry, Demand, DemandStatus, Milestone, MilestoneStatus, ModerationStatus, Organization, OrgKind, Pairing,
+    PairingStatus, Report, Result, ResultStatus, User, db, utcnow,
 )
 
 from .errors import NotFound
@@ -36,7 +36,9 @@ class Queues:
     overdue_milestones: Queue
     expiring_demands: Queue
     disabled_users: int
-    security_events: Queue  # refused sign-ins, denied access, CSRF failures, rate limits in the last day
+    security_events: Queue
+    reports: Queue  # open reports, oldest first
+    appealed: Queue  # hidden listings their owners edited since (demands and results)  # refused sign-ins, denied access, CSRF failures, rate limits in the last day
 
 
 def _queue(query: sa.Select) -> Queue:
@@ -75,4 +77,16 @@ def queues(actor: User | None, now: datetime | None = None, today: date | None =
         security_events=_queue(sa.select(AuditEntry).where(
             AuditEntry.action.in_(SECURITY_ACTIONS), AuditEntry.at >= now - timedelta(hours=SECURITY_HOURS))
             .order_by(AuditEntry.id.desc())),
+        reports=_queue(sa.select(Report).where(Report.status == ModerationStatus.OPEN)
+                       .order_by(Report.created_at, Report.id)),
+        appealed=_appealed(),
     )
+
+
+def _appealed() -> Queue:
+    demands = _queue(sa.select(Demand).where(Demand.status == DemandStatus.HIDDEN, Demand.appealed_at.is_not(None))
+                     .order_by(Demand.appealed_at))
+    results = _queue(sa.select(Result).where(Result.status == ResultStatus.HIDDEN, Result.appealed_at.is_not(None))
+                     .order_by(Result.appealed_at))
+    items = sorted(demands.items + results.items, key=lambda row: row.appealed_at)[:SHOWN]
+    return Queue(demands.count + results.count, items)

@@ -20,6 +20,7 @@ from models import (
 from .activity import record_listing_change
 from .errors import Conflict, FieldErrors, NotFound, PermissionDenied
 from .listings import (
+    appeal_if_hidden,
     REGION_MAX,
     SUMMARY_MAX,
     TEXT_MAX,
@@ -46,14 +47,15 @@ TRANSITIONS: dict[DemandStatus, frozenset[DemandStatus]] = {
     DemandStatus.PUBLISHED: frozenset({DemandStatus.CLOSED}),
     DemandStatus.CLOSED: frozenset({DemandStatus.PUBLISHED}),
     DemandStatus.FULFILLED: frozenset(),  # final; reached only through an accepted validation report
+    DemandStatus.HIDDEN: frozenset(),  # an operator hid it; only an operator restores it (services/moderation.py)
 }
 LIFECYCLE = Lifecycle("需求", ListingKind.DEMAND, TRANSITIONS, DemandStatus.DRAFT, DemandStatus.PUBLISHED,
                       EventKind.DEMAND_PUBLISHED, "关闭", DemandStatus.FULFILLED)
 
 
 def can_view(demand: Demand, viewer: User | None) -> bool:
-    """Drafts only to the owner's organization and operators; the rest to everyone."""
-    if demand.status is not DemandStatus.DRAFT:
+    """Drafts and hidden demands only to the owner's organization and operators; the rest to everyone."""
+    if demand.status not in (DemandStatus.DRAFT, DemandStatus.HIDDEN):
         return True
     return viewer is not None and (demand.is_owned_by(viewer) or viewer.is_admin)
 
@@ -141,6 +143,7 @@ def update_demand(actor: User, demand_id: int, data: Mapping[str, Any]) -> Deman
     if any(name in data for name in FIELDS) or publishing:
         for name, value in _clean(data, demand, publishing).items():
             setattr(demand, name, value)
+        appeal_if_hidden(demand, "需求", f"/demands/{demand.id}")
     if status is not None and status is not demand.status:
         LIFECYCLE.move(demand, status)
     db.session.flush()

@@ -9,9 +9,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models import DB_INT_MAX, EventKind, Field, ListingKind, Organization, User, db, utcnow
+from models import DB_INT_MAX, EventKind, Field, ListingKind, NotificationKind, Organization, Role, User, db, utcnow
 
-from .activity import record_event, record_listing_change
+from .activity import notify, record_event, record_listing_change
 from .compare_and_set import compare_and_set
 from .errors import Conflict, FieldErrors, NotFound, PermissionDenied
 
@@ -178,6 +178,16 @@ def get_listing(model: type, listing_id: int) -> Any:
     if listing is None:
         raise NotFound("内容不存在或无权查看。")
     return listing
+
+
+def appeal_if_hidden(listing: Any, noun: str, link: str) -> None:
+    """The owner edited a listing an operator hid: that is the appeal — the operators are told to
+    look again (services/moderation.py restores it or leaves it hidden)."""
+    if listing.status.value != "hidden":
+        return
+    listing.appealed_at = utcnow()
+    operators = db.session.scalars(sa.select(User).where(User.role == Role.ADMIN, User.is_active.is_(True)))
+    notify(list(operators), NotificationKind.MODERATION, f"被隐藏的{noun}“{listing.title}”已由发布方修改，请复核。", link)
 
 
 @dataclass(frozen=True)

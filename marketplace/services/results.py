@@ -23,6 +23,7 @@ from models import (
 from .activity import record_listing_change
 from .errors import Conflict, FieldErrors, NotFound, PermissionDenied
 from .listings import (
+    appeal_if_hidden,
     REGION_MAX,
     TEXT_MAX,
     TITLE_MAX,
@@ -48,6 +49,7 @@ TRANSITIONS: dict[ResultStatus, frozenset[ResultStatus]] = {
     ResultStatus.PUBLISHED: frozenset({ResultStatus.WITHDRAWN}),
     ResultStatus.WITHDRAWN: frozenset({ResultStatus.PUBLISHED}),
     ResultStatus.VALIDATED: frozenset(),  # final; reached only through an accepted validation report
+    ResultStatus.HIDDEN: frozenset(),  # an operator hid it; only an operator restores it (services/moderation.py)
 }
 LIFECYCLE = Lifecycle("成果", ListingKind.RESULT, TRANSITIONS, ResultStatus.DRAFT, ResultStatus.PUBLISHED,
                       EventKind.RESULT_PUBLISHED, "撤回", ResultStatus.VALIDATED)
@@ -66,7 +68,7 @@ PATENT_NUMBER = re.compile(
 
 
 def can_view(result: Result, viewer: User | None) -> bool:
-    """Published and validated results to everyone; drafts and withdrawn ones to the owner and operators."""
+    """Published and validated results to everyone; drafts, withdrawn and hidden ones to the owner and operators."""
     if result.status in (ResultStatus.PUBLISHED, ResultStatus.VALIDATED):
         return True
     return viewer is not None and (result.is_owned_by(viewer) or viewer.is_admin)
@@ -200,6 +202,7 @@ def update_result(actor: User, result_id: int, data: Mapping[str, Any]) -> Resul
     LIFECYCLE.check_request(result, status, editing=any(name in data for name in FIELDS))
     if any(name in data for name in FIELDS):
         _assign(result, _clean(data, result))
+        appeal_if_hidden(result, "成果", f"/results/{result.id}")
     if status is not None and status is not result.status:
         LIFECYCLE.move(result, status)
     db.session.flush()

@@ -16,11 +16,11 @@ def register_views(app) -> None:
     """Register every web blueprint."""
     from . import (
         account, admin, auth, bids, centers, demands, engagements, main, milestones, notifications, organizations,
-        pairings, results, stats, validation, watches,
+        pairings, reports, results, stats, validation, watches,
     )
 
     for module in (main, auth, account, demands, results, pairings, notifications, watches, stats, admin, centers,
-                   validation, bids, engagements, milestones, organizations):
+                   validation, bids, engagements, milestones, organizations, reports):
         app.register_blueprint(module.bp)
 
 

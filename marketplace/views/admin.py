@@ -1,6 +1,6 @@
 """The operators' console: its home (queues), organizations and their review (verify, reject
-with a reason, revoke), users (find, disable, enable, move), the audit log (filter, export) and
-the platform's settings."""
+with a reason, revoke), users (find, disable, enable, move), moderation (reports,
+hiding and restoring listings), the audit log (filter, export) and the platform's settings."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -8,9 +8,10 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from models import OrgKind, Role, db, utcnow
 from ..forms import ActionForm
 from ..security import actor, role_required
-from ..services import accounts, audit, console, settings, user_admin
+from ..services import accounts, audit, console, moderation, settings, user_admin
 from ..services.errors import ValidationFailed
 from . import run_action, page_args
+from .notifications import same_site_link
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -173,3 +174,43 @@ def platform_settings():
             return redirect(url_for("admin.platform_settings"))
     return render_template("admin/settings.html", values=settings.current(actor()), settings=settings.SETTINGS,
                            errors=errors), 422 if errors else 200
+
+
+# --- moderation -------------------------------------------------------------------------------
+
+@bp.get("/reports")
+@role_required(Role.ADMIN)
+def reports():
+    """Reports (open first) and the hidden listings (appealed first)."""
+    status = request.args.get("status", "open")
+    page = moderation.list_reports(actor(), status, *page_args(request.args))
+    return render_template("admin/reports.html", page=page, status=status, target_of=moderation.target_of,
+                           hidden=moderation.hidden_listings(actor()))
+
+
+def _back_to_reports() -> str:
+    return same_site_link(request.form.get("next", "")) or url_for("admin.reports")
+
+
+@bp.post("/reports/<int:report_id>/dismiss")
+@role_required(Role.ADMIN)
+def dismiss_report(report_id: int):
+    """Close a report without action."""
+    return run_action(lambda: moderation.dismiss(actor(), report_id, request.form.get("note")),
+                      "举报已驳回，内容保持不变。", _back_to_reports())
+
+
+@bp.post("/listings/<any(demand, result):kind>/<int:listing_id>/hide")
+@role_required(Role.ADMIN)
+def hide_listing(kind: str, listing_id: int):
+    """Hide a listing, with the reason its owner reads."""
+    return run_action(lambda: moderation.hide(actor(), kind, listing_id, request.form.get("reason")),
+                      "内容已隐藏：已从列表、搜索、推荐和提醒中移除，发布方会看到原因。", _back_to_reports())
+
+
+@bp.post("/listings/<any(demand, result):kind>/<int:listing_id>/restore")
+@role_required(Role.ADMIN)
+def restore_listing(kind: str, listing_id: int):
+    """Show a hidden listing again."""
+    return run_action(lambda: moderation.restore(actor(), kind, listing_id, request.form.get("note")),
+                      "内容已恢复显示。", _back_to_reports())

@@ -104,7 +104,8 @@ def world_ids(path: str, ids: dict[str, int]) -> dict[str, int]:
     first = {"/demands": "demand_id", "/results": "result_id", "/pairings": "pairing_id",
              "/validation-requests": "request_id", "/bids": "bid_id", "/centers": "center_id",
              "/engagements": "engagement_id", "/agreements": "agreement_id", "/notifications": "notification_id",
-             "/watches": "watch_id", "/organizations": "organization_id", "/admin/users": "user_id"}
+             "/watches": "watch_id", "/organizations": "organization_id", "/admin/users": "user_id",
+             "/admin/reports": "report_id", "/admin/listings/{kind}": "listing_id"}
     found = {}
     for prefix, name in first.items():
         if path.startswith(prefix + "/{id}"):
