@@ -41,6 +41,7 @@ NOBODY: set[str] = set()
 # world's (services below); a ``close``/``withdraw`` action stands for each ``any(…)``.
 MATRIX: dict[str, set[str]] = {
     "GET /": EVERYONE,
+    "GET /favicon.ico": EVERYONE,
     "GET /admin/": ADMIN,
     "GET /admin/audit": ADMIN,
     "GET /admin/audit.csv": ADMIN,

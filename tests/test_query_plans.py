@@ -35,16 +35,16 @@ def fill(enterprise, researcher) -> None:
     fields = "(ARRAY['ai','new_energy','ic','biomed','new_materials'])[1 + n % 5]"
     db.session.execute(sa.text(
         "INSERT INTO demands (title, description, summary, budget_min, budget_max, deadline, cooperation_mode, "
-        "trl_target, region, visibility, status, keywords, created_at, updated_at, published_at, organization_id, "
-        f"created_by_id, field_code) SELECT '需求 ' || n, '描述 ' || n, '', 10, 20, current_date + 90, 'development', "
-        f"1 + n % 9, '上海市', 'public', CASE WHEN n % 10 = 0 THEN 'closed' ELSE 'published' END, '[]', {common}, "
+        "trl_target, region, visibility, status, keywords, hidden_reason, created_at, updated_at, published_at, "
+        f"organization_id, created_by_id, field_code) SELECT '需求 ' || n, '描述 ' || n, '', 10, 20, current_date + 90, "
+        f"'development', 1 + n % 9, '上海市', 'public', CASE WHEN n % 10 = 0 THEN 'closed' ELSE 'published' END, '[]', '', {common}, "
         f"CASE WHEN n % 1000 = 0 THEN :org ELSE :other_org END, :user, {fields} FROM generate_series(1, :rows) AS n"),
         {"org": enterprise.organization_id, "other_org": make_user(Role.ENTERPRISE).organization_id,
          "user": enterprise.id, "rows": ROWS})
     db.session.execute(sa.text(
         "INSERT INTO results (title, abstract, trl, maturity, transfer_modes, asking_price, region, status, keywords, "
-        f"created_at, updated_at, published_at, organization_id, created_by_id, field_code) SELECT '成果 ' || n, "
-        f"'摘要 ' || n, 1 + n % 9, 'lab', '[\"license\"]', NULL, '北京市', 'published', '[]', {common}, "
+        f"hidden_reason, created_at, updated_at, published_at, organization_id, created_by_id, field_code) SELECT '成果 ' || n, "
+        f"'摘要 ' || n, 1 + n % 9, 'lab', '[\"license\"]', NULL, '北京市', 'published', '[]', '', {common}, "
         f"CASE WHEN n % 1000 = 0 THEN :org ELSE :other_org END, :user, {fields} FROM generate_series(1, :rows) AS n"),
         {"org": researcher.organization_id, "other_org": make_user(Role.RESEARCHER).organization_id,
          "user": researcher.id, "rows": ROWS})

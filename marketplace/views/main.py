@@ -1,7 +1,7 @@
 """Home page and cross-listing search."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request, url_for
 
 from models import Demand, DemandStatus, Result, ResultStatus
 from ..extensions import match_index
@@ -22,6 +22,12 @@ def index():
         demands=browse.latest(Demand, DemandStatus.PUBLISHED),
         results=browse.latest(Result, ResultStatus.PUBLISHED),
     )
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers and feed readers that ask for /favicon.ico get the site's icon (pages name it)."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
 
 
 @bp.get("/search")

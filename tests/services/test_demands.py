@@ -54,6 +54,10 @@ def in_state(user, status: DemandStatus, **overrides) -> Demand:
     if status is C:
         demands.update_demand(user, demand.id, {"status": "closed"})
         db.session.commit()
+    if status is DemandStatus.HIDDEN:  # only an operator leads here (services/moderation.py)
+        from marketplace.services import moderation
+        moderation.hide(make_user(Role.ADMIN), "demand", demand.id, "测试隐藏")
+        db.session.commit()
     if status is DemandStatus.FULFILLED:  # only an accepted validation report leads here
         demands.LIFECYCLE.finish(demand)
         db.session.commit()

@@ -65,6 +65,10 @@ def in_state(user, status: ResultStatus, **overrides) -> Result:
     if status is W:
         results.update_result(user, result.id, {"status": "withdrawn"})
         db.session.commit()
+    if status is ResultStatus.HIDDEN:  # only an operator leads here (services/moderation.py)
+        from marketplace.services import moderation
+        moderation.hide(make_user(Role.ADMIN), "result", result.id, "测试隐藏")
+        db.session.commit()
     if status is ResultStatus.VALIDATED:  # only an accepted validation report leads here
         results.LIFECYCLE.finish(result)
         db.session.commit()
