@@ -9,3 +9,4 @@ def test_pages_name_the_icon_and_favicon_ico_leads_to_it(client):
     assert answer.status_code == 301 and answer.headers["Location"].endswith("/static/favicon.svg")
     icon = client.get("/static/favicon.svg")
     assert icon.status_code == 200 and icon.mimetype == "image/svg+xml" and b"<svg" in icon.data
+    icon.close()  # a static file is streamed from disk
