@@ -191,17 +191,23 @@ def pairings() -> None:
 @pairings.command("sweep")
 def sweep() -> None:
     """Flag proposals past their response window (both sides and operators are told) and expire
-    those still unanswered a grace period later, and drop idempotency keys past their 24 hours;
-    safe to run from cron at any frequency."""
+    those still unanswered a grace period later; close demands past their deadline, ask owners to
+    confirm listings unconfirmed for 180 days and take off those still unconfirmed 30 days later
+    (services/freshness.py); drop idempotency keys past their 24 hours. Safe to run from cron at
+    any frequency."""
     from models import utcnow
+    from .services.freshness import sweep_listings
     from .services.idempotency import purge_expired
     from .services.pairing_sweep import sweep as run_sweep
 
     now = utcnow()
     report = run_sweep(now)
+    fresh = sweep_listings(now)
     purged = purge_expired(now)
     db.session.commit()
     click.echo(f"Pairings swept: {report.expired} expired, {report.flagged} flagged overdue; "
+               f"listings: {fresh.closed_past_deadline} demands closed past their deadline, "
+               f"{fresh.asked_to_confirm} owners asked to confirm, {fresh.taken_off} taken off unconfirmed; "
                f"{purged} expired idempotency keys dropped.")
 
 

@@ -24,6 +24,10 @@ def init_app(app) -> None:
     app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.filters["filesize"] = readable_size  # 300 字节, 512 KB (filesizeformat says "Bytes")
     app.jinja_env.globals["restricted"] = restricted_in_lists
+    from datetime import timedelta
+
+    from .services.freshness import GRACE_DAYS
+    app.jinja_env.globals["freshness_grace"] = timedelta(days=GRACE_DAYS)  # the "still current?" notice's deadline
 
     @app.template_filter("money")
     def money(value) -> str:

@@ -24,6 +24,8 @@ class Demand(ListingMixin, db.Model):
         sa.Index("ix_demands_status_field_published_at", "status", "field_code", "published_at", "id"),  # a field's list
         sa.Index("ix_demands_region_status", "region", "status"),  # the region filter (services/browse.py)
         sa.Index("ix_demands_organization_updated", "organization_id", "updated_at", "id"),  # the workspace
+        sa.Index("ix_demands_status_confirmed", "status", "confirmed_at"),  # the freshness sweep
+        sa.Index("ix_demands_status_stale", "status", "stale_notified_at"),
     )
 
     description: Mapped[str] = mapped_column(sa.Text)

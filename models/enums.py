@@ -146,6 +146,7 @@ class NotificationKind(LabeledEnum):
     MILESTONE_OVERDUE = "milestone_overdue", "里程碑逾期"
     REPORT_UPDATE = "report_update", "验证报告"
     MODERATION = "moderation", "内容审核"
+    LISTING_FRESHNESS = "listing_freshness", "信息时效"
 
 
 class EventKind(LabeledEnum):

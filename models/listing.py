@@ -24,6 +24,10 @@ class ListingMixin:
     hidden_reason: Mapped[str] = mapped_column(sa.String(500), default="")
     hidden_from: Mapped[str | None] = mapped_column(sa.String(32))
     appealed_at: Mapped[datetime | None]
+    # Freshness (services/freshness.py): when the owners last confirmed it is still current (each
+    # publish and edit does too), and when the platform asked them, unanswered since.
+    confirmed_at: Mapped[datetime | None]
+    stale_notified_at: Mapped[datetime | None]
 
     @declared_attr
     def organization_id(cls) -> Mapped[int]:

@@ -22,6 +22,8 @@ class Result(ListingMixin, db.Model):
         sa.Index("ix_results_status_trl", "status", "trl", "id"),  # sorted by maturity
         sa.Index("ix_results_status_asking_price", "status", "asking_price", "id"),  # sorted by price
         sa.Index("ix_results_organization_updated", "organization_id", "updated_at", "id"),  # the workspace
+        sa.Index("ix_results_status_confirmed", "status", "confirmed_at"),  # the freshness sweep
+        sa.Index("ix_results_status_stale", "status", "stale_notified_at"),
     )
 
     abstract: Mapped[str] = mapped_column(sa.Text)

@@ -79,6 +79,7 @@ def listing_chunk(kind: str, rng: np.random.Generator, py: random.Random, ids: l
                "created_by_id": int(orgs.users[rank[i]]), "region": orgs.regions[rank[i]], "status": str(status[i]),
                "created_at": to_datetime(created[i] if not draft else published[i]),
                "published_at": None if draft else to_datetime(published[i]),
+               "confirmed_at": None if draft else to_datetime(published[i]),  # publishing confirms
                "updated_at": to_datetime(published[i] if open_until[i] >= now else open_until[i])}
         row |= {name: column[i] for name, column in columns.items()}
         text = body(py, kind, values)

@@ -58,6 +58,16 @@ def patch_demand(demand_id: int):
     return demand_json(demand, user)
 
 
+@api_bp.post("/demands/<int:demand_id>/confirm")
+@token_required()
+def confirm_demand(demand_id: int):
+    """The owners confirm a published demand is still current."""
+    user = current_api_user()
+    demand = demands.confirm_demand(user, demand_id)
+    db.session.commit()
+    return demand_json(demand, user)
+
+
 @api_bp.delete("/demands/<int:demand_id>")
 @token_required()
 def delete_demand(demand_id: int):
@@ -91,6 +101,16 @@ def get_result(result_id: int):
     """One result."""
     user = current_api_user()
     return result_json(results.get_result(user, result_id), user)
+
+
+@api_bp.post("/results/<int:result_id>/confirm")
+@token_required()
+def confirm_result(result_id: int):
+    """The owners confirm a published result is still current."""
+    user = current_api_user()
+    result = results.confirm_result(user, result_id)
+    db.session.commit()
+    return result_json(result, user)
 
 
 @api_bp.patch("/results/<int:result_id>")

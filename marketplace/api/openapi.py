@@ -180,10 +180,16 @@ def build_spec() -> dict:
                                     params=PAGE + _FILTERS + [_sorts(DEMAND_SORTS), param("cooperation_mode", enum_of(CooperationMode))]),
                          "post": operation("Create a demand (enterprise)", 201, "Demand", "DemandInput")},
             "/demands/{id}": _item_paths("demand", "Demand"),
+            "/demands/{id}/confirm": {"post": operation(
+                "The owners confirm a published demand is still current (restarts its 180 days)", 200, "Demand",
+                errors=(401, 403, 404, 409), params=[param("id", INT, "path")])},
             "/results": {"get": operation("List published results", 200, "ResultList", auth=False, errors=(400, 401),
                                     params=PAGE + _FILTERS + [_sorts(RESULT_SORTS), param("transfer_mode", enum_of(TransferMode))]),
                          "post": operation("Create a result (researcher)", 201, "Result", "ResultInput")},
             "/results/{id}": _item_paths("result", "Result"),
+            "/results/{id}/confirm": {"post": operation(
+                "The owners confirm a published result is still current (restarts its 180 days)", 200, "Result",
+                errors=(401, 403, 404, 409), params=[param("id", INT, "path")])},
             "/demands/{id}/matches": {"get": operation("Results that fit a demand, explained", 200, "MatchList", errors=(400, 401, 404),
                                                  params=[param("id", INT, "path"), param("limit", {"type": "integer", "minimum": 1, "maximum": 50})])},
             "/results/{id}/matches": {"get": operation("Demands that fit a result, explained", 200, "MatchList", errors=(400, 401, 404),

@@ -144,6 +144,7 @@ def update_demand(actor: User, demand_id: int, data: Mapping[str, Any]) -> Deman
         for name, value in _clean(data, demand, publishing).items():
             setattr(demand, name, value)
         appeal_if_hidden(demand, "需求", f"/demands/{demand.id}")
+        LIFECYCLE.touch(demand)
     if status is not None and status is not demand.status:
         LIFECYCLE.move(demand, status)
     db.session.flush()
@@ -157,6 +158,13 @@ def change_demand_status(actor: User, demand_id: int, status: DemandStatus,
     demand = get_editable_demand(actor, demand_id)
     LIFECYCLE.expect(demand, expected)
     return update_demand(actor, demand_id, {"status": status.value})
+
+
+def confirm_demand(actor: User, demand_id: int) -> Demand:
+    """The owners confirm a published demand is still current (services/freshness.py)."""
+    demand = get_editable_demand(actor, demand_id)
+    LIFECYCLE.confirm(demand)
+    return demand
 
 
 def delete_demand(actor: User, demand_id: int) -> None:

@@ -247,11 +247,24 @@ class Lifecycle:
                 raise Conflict(UNVERIFIED_HELD, {"status": UNVERIFIED_HELD})
         values = {"status": status}
         if status is self.published:
-            values["published_at"] = sa.func.coalesce(type(listing).published_at, utcnow())
+            now = utcnow()
+            values["published_at"] = sa.func.coalesce(type(listing).published_at, now)
+            values["confirmed_at"], values["stale_notified_at"] = now, None  # fresh again
         self._compare_and_set(listing, **values)
         if status is self.published:
             record_event(self.published_event, field_code=listing.field_code,
                          **{f"{self.kind.value}_id": listing.id})
+
+    def confirm(self, listing: Any) -> None:
+        """The owners say a published listing is still current: the freshness clock restarts."""
+        if listing.status is not self.published:
+            raise Conflict(f"只有已发布的{self.noun}需要确认仍然有效。")
+        self._compare_and_set(listing, confirmed_at=utcnow(), stale_notified_at=None)
+
+    def touch(self, listing: Any) -> None:
+        """An owner's edit of a published listing confirms it too."""
+        if listing.status is self.published:
+            listing.confirmed_at, listing.stale_notified_at = utcnow(), None
 
     def delete_draft(self, listing: Any) -> None:
         """Delete a draft; anything published is retired instead, so nothing is lost."""

@@ -203,10 +203,18 @@ def update_result(actor: User, result_id: int, data: Mapping[str, Any]) -> Resul
     if any(name in data for name in FIELDS):
         _assign(result, _clean(data, result))
         appeal_if_hidden(result, "成果", f"/results/{result.id}")
+        LIFECYCLE.touch(result)
     if status is not None and status is not result.status:
         LIFECYCLE.move(result, status)
     db.session.flush()
     record_listing_change(ListingKind.RESULT, result.id)
+    return result
+
+
+def confirm_result(actor: User, result_id: int) -> Result:
+    """The owners confirm a published result is still current (services/freshness.py)."""
+    result = get_editable_result(actor, result_id)
+    LIFECYCLE.confirm(result)
     return result
 
 

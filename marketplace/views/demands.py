@@ -86,6 +86,14 @@ def change_status(demand_id: int, action: str):
                                  url_for("demands.detail", demand_id=demand_id))
 
 
+@bp.post("/<int:demand_id>/confirm")
+@role_required(Role.ENTERPRISE)
+def confirm(demand_id: int):
+    """The owners confirm the demand is still current (answering the platform's question)."""
+    return run_action(lambda: demands.confirm_demand(actor(), demand_id), "已确认该需求仍然有效。",
+                      url_for("demands.detail", demand_id=demand_id))
+
+
 @bp.post("/<int:demand_id>/delete")
 @role_required(Role.ENTERPRISE)
 def delete(demand_id: int):

@@ -84,6 +84,14 @@ def change_status(result_id: int, action: str):
                                  url_for("results.detail", result_id=result_id))
 
 
+@bp.post("/<int:result_id>/confirm")
+@role_required(Role.RESEARCHER)
+def confirm(result_id: int):
+    """The owners confirm the result is still current (answering the platform's question)."""
+    return run_action(lambda: results.confirm_result(actor(), result_id), "已确认该成果仍然有效。",
+                      url_for("results.detail", result_id=result_id))
+
+
 @bp.post("/<int:result_id>/delete")
 @role_required(Role.RESEARCHER)
 def delete(result_id: int):
