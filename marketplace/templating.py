@@ -18,7 +18,7 @@ def init_app(app) -> None:
     """Register context processors and filters."""
 
     # Globals (not a context processor) so imported macros see them too.
-    app.jinja_env.globals.update(enums=models, all_fields=all_fields, url_with=url_with,
+    app.jinja_env.globals.update(enums=models, all_fields=all_fields, active_fields=active_fields, url_with=url_with,
                                  submission_field=submission_field)
 
     app.jinja_env.filters["highlight"] = highlight
@@ -50,8 +50,14 @@ def submission_field() -> Markup:
 
 
 def all_fields() -> list[Field]:
-    """The taxonomy in display order."""
-    return list(db.session.scalars(db.select(Field).order_by(Field.sort_order)))
+    """The taxonomy in display order, retired fields too (filters still find their listings)."""
+    return list(db.session.scalars(db.select(Field).order_by(Field.sort_order, Field.code)))
+
+
+def active_fields() -> list[Field]:
+    """The fields a form offers: the taxonomy without the retired ones."""
+    return list(db.session.scalars(db.select(Field).where(Field.retired_at.is_(None))
+                                   .order_by(Field.sort_order, Field.code)))
 
 
 def url_with(**changes) -> str:

@@ -1,6 +1,8 @@
 """The field taxonomy (集成电路, 人工智能, ...); admins may add fields."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -38,6 +40,8 @@ class Field(db.Model):
     name_zh: Mapped[str] = mapped_column(sa.String(40), unique=True)
     name_en: Mapped[str] = mapped_column(sa.String(80))
     sort_order: Mapped[int] = mapped_column(default=0)
+    # Retired by an operator: its listings stay readable (and keep it), forms no longer offer it.
+    retired_at: Mapped[datetime | None]
 
     def __repr__(self) -> str:
         return f"<Field {self.code} {self.name_zh}>"

@@ -68,7 +68,7 @@ def build_world() -> World:
            "notification_id": notification.id, "watch_id": watch.id,
            "agreement_id": db.session.scalar(sa.select(Agreement.id).where(Agreement.engagement_id == engagement.id)),
            "organization_id": users["other_enterprise"].organization_id,
-           "user_id": users["other_enterprise"].id, "report_id": report.id,
+           "user_id": users["other_enterprise"].id, "report_id": report.id, "code": "ai",
            "listing_id": world.pairing.result_id,  # the moderation routes' <any(demand, result)> picks "result"
            "draft_demand_id": draft_demand.id, "draft_result_id": draft_result.id}
     return World(ids, users)

@@ -78,9 +78,11 @@ def revoke_verification(organization_id: int):
 
 @api_bp.get("/fields")
 def fields():
-    """The field taxonomy."""
+    """The field taxonomy in display order; a retired field is still listed (its listings keep
+    it) but new listings cannot choose it."""
     rows = db.session.scalars(db.select(Field).order_by(Field.sort_order, Field.code))
-    return {"items": [{"code": f.code, "name_zh": f.name_zh, "name_en": f.name_en} for f in rows]}
+    return {"items": [{"code": f.code, "name_zh": f.name_zh, "name_en": f.name_en, "retired": f.retired_at is not None}
+                      for f in rows]}
 
 
 @api_bp.get("/organizations/<int:organization_id>")

@@ -134,13 +134,18 @@ def client_ip() -> str:
     return _request_context()[1][:45]
 
 
+def _identity_of(row: Any) -> tuple:
+    """The row's primary key; a row inserted by the flush being recorded has it in its values,
+    not yet as its identity."""
+    state = sa.inspect(row)
+    return state.identity or tuple(state.dict.get(state.mapper.get_property_by_column(column).key)
+                                   for column in state.mapper.primary_key)
+
+
 def _object_of(row: Any) -> tuple[str, int | None, str]:
     """(kind, id, note) naming ``row``; a key that is not a database integer goes in the note."""
     kind = AUDITED.get(type(row), type(row).__name__.lower())
-    state = sa.inspect(row)
-    # a row inserted by the flush being recorded has its key in its values, not yet its identity
-    identity = state.identity or tuple(state.dict.get(state.mapper.get_property_by_column(column).key)
-                                       for column in state.mapper.primary_key)
+    identity = _identity_of(row)
     key = identity[0] if len(identity) == 1 else None
     if isinstance(key, int):
         return kind, key, ""
@@ -156,11 +161,11 @@ def _labels() -> dict:
 def label(row: Any, action: str, note: str = "", actor: User | None = None) -> None:
     """The next recorded change of ``row`` in this transaction is ``action`` (with ``note``), done
     by ``actor`` (by default: the request's signed-in caller)."""
-    _labels()[(type(row), _object_of(row)[1])] = (action, note, identity(actor))
+    _labels()[(type(row), _identity_of(row))] = (action, note, identity(actor))
 
 
-def _take_label(row: Any, kind: str, object_id: int | None, default: str) -> tuple[str, str, int | None]:
-    return db.session.info.get("audit_labels", {}).pop((type(row), object_id), (f"{kind}.{default}", "", None))
+def _take_label(row: Any, kind: str, default: str) -> tuple[str, str, int | None]:
+    return db.session.info.get("audit_labels", {}).pop((type(row), _identity_of(row)), (f"{kind}.{default}", "", None))
 
 
 @sa.event.listens_for(Session, "after_commit")
@@ -225,7 +230,7 @@ def record_change(row: Any, before: Mapping[str, Any], after: Mapping[str, Any])
     if not changes:
         return
     kind, object_id, key_note = _object_of(row)
-    action, note, actor_id = _take_label(row, kind, object_id, "update")
+    action, note, actor_id = _take_label(row, kind, "update")
     record(action, kind=kind, object_id=object_id, changes=changes, note=note or key_note, actor_id=actor_id)
 
 
@@ -262,7 +267,7 @@ def _capture(session, flush_context) -> None:
             if verb == "update" and not changes:
                 continue
             kind, object_id, key_note = _object_of(row)
-            action, note, actor_id = _take_label(row, kind, object_id, verb)
+            action, note, actor_id = _take_label(row, kind, verb)
             rows.append(_entry(action, kind, object_id, changes, note or key_note, actor_id))
     if rows:
         session.connection().execute(sa.insert(AuditEntry.__table__), rows)

@@ -82,7 +82,7 @@ def _clean(data: Mapping[str, Any], current: Demand | None, publishing: bool) ->
         "title": clean_text(values, "title", errors, limit=TITLE_MAX),
         "description": clean_text(values, "description", errors, limit=TEXT_MAX),
         "summary": clean_text(values, "summary", errors, limit=SUMMARY_MAX, required=False),
-        "field_code": clean_field(values, errors),
+        "field_code": clean_field(values, errors, current.field_code if current else None),
         "keywords": clean_keywords(values, errors),
         "budget_min": clean_number(values, "budget_min", errors),
         "budget_max": clean_number(values, "budget_max", errors),

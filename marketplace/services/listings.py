@@ -57,13 +57,16 @@ def clean_text(data: Mapping, name: str, errors: FieldErrors, *, limit: int, req
     return text
 
 
-def clean_field(data: Mapping, errors: FieldErrors) -> str:
-    """A field code of the taxonomy."""
+def clean_field(data: Mapping, errors: FieldErrors, current: str | None = None) -> str:
+    """A field code of the taxonomy; a retired field only where the listing already has it."""
     code = str(data.get("field") or "").strip()
+    field = db.session.get(Field, code) if code else None
     if not code:
         errors.add("field", "请选择技术领域。")
-    elif db.session.get(Field, code) is None:
+    elif field is None:
         errors.add("field", "未知的技术领域。")
+    elif field.retired_at is not None and code != current:
+        errors.add("field", f"“{field.name_zh}”领域已停用，请选择其他领域。")
     return code
 
 

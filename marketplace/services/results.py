@@ -136,7 +136,7 @@ def _clean(data: Mapping[str, Any], current: Result | None) -> dict[str, Any]:
     cleaned = {
         "title": clean_text(values, "title", errors, limit=TITLE_MAX),
         "abstract": clean_text(values, "abstract", errors, limit=TEXT_MAX),
-        "field_code": clean_field(values, errors),
+        "field_code": clean_field(values, errors, current.field_code if current else None),
         "keywords": clean_keywords(values, errors),
         "trl": clean_trl(values, "trl", errors),
         "maturity": clean_choice(Maturity, values, "maturity", errors),

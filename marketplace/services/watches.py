@@ -48,8 +48,11 @@ def _clean_min_score(data: Mapping[str, Any], errors: FieldErrors) -> float:
 
 def _clean_field(data: Mapping[str, Any], errors: FieldErrors) -> str | None:
     code = str(data.get("field") or "").strip()
-    if code and db.session.get(Field, code) is None:
+    field = db.session.get(Field, code) if code else None
+    if code and field is None:
         errors.add("field", "未知的技术领域。")
+    elif field is not None and field.retired_at is not None:
+        errors.add("field", f"“{field.name_zh}”领域已停用，请选择其他领域。")
     return code or None
 
 

@@ -1,6 +1,7 @@
 """The operators' console: its home (queues), organizations and their review (verify, reject
 with a reason, revoke), users (find, disable, enable, move), moderation (reports,
-hiding and restoring listings), the audit log (filter, export) and the platform's settings."""
+hiding and restoring listings), the taxonomy of fields, the audit log (filter, export) and the
+platform's settings."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -8,7 +9,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from models import OrgKind, Role, db, utcnow
 from ..forms import ActionForm
 from ..security import actor, role_required
-from ..services import accounts, audit, console, moderation, settings, user_admin
+from ..services import accounts, audit, console, moderation, settings, taxonomy, user_admin
 from ..services.errors import ValidationFailed
 from . import run_action, page_args
 from .notifications import same_site_link
@@ -214,3 +215,59 @@ def restore_listing(kind: str, listing_id: int):
     """Show a hidden listing again."""
     return run_action(lambda: moderation.restore(actor(), kind, listing_id, request.form.get("note")),
                       "内容已恢复显示。", _back_to_reports())
+
+
+# --- the taxonomy -----------------------------------------------------------------------------
+
+@bp.get("/taxonomy")
+@role_required(Role.ADMIN)
+def fields():
+    """The fields in display order with their listings' counts; add, rename, reorder, retire."""
+    return render_template("admin/taxonomy.html", fields=taxonomy.fields(actor()), usage=taxonomy.usage(),
+                           errors={}, form={})
+
+
+@bp.post("/taxonomy")
+@role_required(Role.ADMIN)
+def add_field():
+    """A new field at the end of the order; a refusal shows the form again, as typed."""
+    try:
+        field = taxonomy.add(actor(), request.form.to_dict())
+    except ValidationFailed as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return render_template("admin/taxonomy.html", fields=taxonomy.fields(actor()), usage=taxonomy.usage(),
+                               errors=error.fields, form=request.form.to_dict()), 422
+    db.session.commit()
+    flash(f"已添加领域“{field.name_zh}”。", "success")
+    return redirect(url_for("admin.fields"))
+
+
+@bp.post("/taxonomy/<code>/rename")
+@role_required(Role.ADMIN)
+def rename_field(code: str):
+    """New Chinese and English names for a field."""
+    return run_action(lambda: taxonomy.rename(actor(), code, request.form.to_dict()), "名称已保存。",
+                      url_for("admin.fields"))
+
+
+@bp.post("/taxonomy/<code>/<any(up, down):direction>")
+@role_required(Role.ADMIN)
+def move_field(code: str, direction: str):
+    """Move a field up or down the display order."""
+    return run_action(lambda: taxonomy.move(actor(), code, direction), "顺序已调整。", url_for("admin.fields"))
+
+
+@bp.post("/taxonomy/<code>/retire")
+@role_required(Role.ADMIN)
+def retire_field(code: str):
+    """Stop offering a field in forms (its listings keep it)."""
+    return run_action(lambda: taxonomy.retire(actor(), code), "领域已停用：表单不再提供，已有条目保持不变。",
+                      url_for("admin.fields"))
+
+
+@bp.post("/taxonomy/<code>/restore")
+@role_required(Role.ADMIN)
+def restore_field(code: str):
+    """Offer a retired field again."""
+    return run_action(lambda: taxonomy.restore(actor(), code), "领域已恢复启用。", url_for("admin.fields"))

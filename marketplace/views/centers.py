@@ -45,7 +45,8 @@ def profile():
     user = actor()
     form = (CenterProfileForm() if request.method == "POST"
             else CenterProfileForm.from_profile(centers.profile_of(user.organization_id), user.organization.region))
-    form.set_fields(all_fields())
+    kept = set(form.fields.data or [])  # a retired field the center already covers stays on offer to it
+    form.set_fields([field for field in all_fields() if field.retired_at is None or field.code in kept])
     if form.validate_on_submit():
         try:
             centers.update_profile(user, user.organization_id, form.to_service_data())

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 
-from models import DemandStatus, Field, Role, db
+from models import DemandStatus, Role, db
 from ..forms.listings import DemandForm
+from ..templating import all_fields
 from ..security import actor, role_required
 from .. import http_cache
 from ..extensions import match_index
@@ -20,8 +21,9 @@ _ACTIONS = {  # action: (from, to, message)
 }
 
 
-def _form(**kwargs) -> DemandForm:
-    fields = db.session.scalars(db.select(Field).order_by(Field.sort_order)).all()
+def _form(keep: str | None = None, **kwargs) -> DemandForm:
+    """The form, offering the active fields (and ``keep``, the edited listing's field, if retired)."""
+    fields = [field for field in all_fields() if field.retired_at is None or field.code == keep]
     return DemandForm(**kwargs).set_fields(fields)
 
 
@@ -69,7 +71,7 @@ def create():
 def edit(demand_id: int):
     """Edit a demand of the actor's organization."""
     demand = demands.get_editable_demand(actor(), demand_id)
-    form = _form(obj=demand, field=demand.field_code, keywords="、".join(demand.keywords))
+    form = _form(keep=demand.field_code, obj=demand, field=demand.field_code, keywords="、".join(demand.keywords))
     if form.validate_on_submit():
         data = form.to_service_data()
         return save_listing(form, lambda: demands.update_demand(actor(), demand_id, data), template="demands/form.html",

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 
-from models import Field, ResultStatus, Role, db
+from models import ResultStatus, Role
 from ..forms.listings import ResultForm
+from ..templating import all_fields
 from ..security import actor, role_required
 from ..extensions import match_index
 from ..ratelimits import listing_limit
@@ -19,8 +20,9 @@ _ACTIONS = {  # action: (from, to, message)
 }
 
 
-def _form(**kwargs) -> ResultForm:
-    fields = db.session.scalars(db.select(Field).order_by(Field.sort_order)).all()
+def _form(keep: str | None = None, **kwargs) -> ResultForm:
+    """The form, offering the active fields (and ``keep``, the edited listing's field, if retired)."""
+    fields = [field for field in all_fields() if field.retired_at is None or field.code == keep]
     return ResultForm(**kwargs).set_fields(fields)
 
 
@@ -65,7 +67,7 @@ def create():
 def edit(result_id: int):
     """Edit a result of the actor's organization."""
     result = results.get_editable_result(actor(), result_id)
-    form = _form(obj=result, field=result.field_code, keywords="、".join(result.keywords))
+    form = _form(keep=result.field_code, obj=result, field=result.field_code, keywords="、".join(result.keywords))
     if request.method == "GET":
         form.fill_patents(result.patents)
     if form.validate_on_submit():
