@@ -25,6 +25,7 @@ from .enums import (
     ReportStatus,
     ReportTarget,
     ModerationStatus,
+    JoinStatus,
     RequestStatus,
     ValidationNeed,
     Verdict,
@@ -45,6 +46,7 @@ from .enums import (
     Visibility,
 )
 from .pairing import ConfidentialityUndertaking, DisclosureLog, Pairing, PairingMessage
+from .join_request import JoinRequest
 from .moderation import Report
 from .result import Patent, Result
 from .setting import PlatformSetting
@@ -52,7 +54,7 @@ from .taxonomy import SEED_FIELDS, Field
 from .validation import Bid, BidMilestone, BidRevision, ValidationRequest
 
 __all__ = [
-    "AuditEntry", "PlatformSetting", "Report", "ReportTarget", "ModerationStatus",
+    "AuditEntry", "PlatformSetting", "Report", "ReportTarget", "ModerationStatus", "JoinRequest", "JoinStatus",
     "ConfidentialityUndertaking", "DeclineReason", "IdempotencyKey", "DisclosureLog", "Event", "EventKind", "ListingChange",
     "ListingKind", "Notification", "NotificationKind", "Pairing", "PairingMessage", "PairingStatus", "Side", "Watch",
     "ROLE_ORG_KINDS", "AuthToken", "CooperationMode", "Demand", "DemandStatus", "Field", "Maturity", "OrgKind",

@@ -147,6 +147,7 @@ class NotificationKind(LabeledEnum):
     REPORT_UPDATE = "report_update", "验证报告"
     MODERATION = "moderation", "内容审核"
     LISTING_FRESHNESS = "listing_freshness", "信息时效"
+    JOIN_REQUEST = "join_request", "加入机构申请"
 
 
 class EventKind(LabeledEnum):
@@ -275,3 +276,9 @@ class ModerationStatus(LabeledEnum):
     OPEN = "open", "待处理"
     ACTIONED = "actioned", "已处理（内容已隐藏）"
     DISMISSED = "dismissed", "已驳回"
+
+
+class JoinStatus(LabeledEnum):
+    PENDING = "pending", "待批准"
+    APPROVED = "approved", "已批准"
+    DECLINED = "declined", "已婉拒"

@@ -17,7 +17,7 @@ class World:
 def build_world() -> World:
     from flask import current_app
 
-    from marketplace.services import moderation, watches
+    from marketplace.services import join_requests, moderation, watches
     from marketplace.extensions import upload_store
     from marketplace.services.poc import milestones, reports, requests
     from models import Agreement, Notification, Role, db
@@ -59,6 +59,9 @@ def build_world() -> World:
     users = {"enterprise": world.enterprise, "researcher": world.researcher, "center": center,
              "other_enterprise": make_user(Role.ENTERPRISE), "other_researcher": make_user(Role.RESEARCHER),
              "other_center": other_center, "admin": make_user(Role.ADMIN)}
+    joining = join_requests.request_to_join({
+        "email": "joiner@example.com", "password": "joiner-pass-2026", "role": "enterprise", "display_name": "申请人",
+        "organization": {"name": users["other_enterprise"].organization.name}})
     report = moderation.report(users["other_researcher"], {"kind": "demand", "id": world.pairing.demand_id,
                                                            "reason": "疑似虚假信息"})
     db.session.commit()
@@ -68,7 +71,7 @@ def build_world() -> World:
            "notification_id": notification.id, "watch_id": watch.id,
            "agreement_id": db.session.scalar(sa.select(Agreement.id).where(Agreement.engagement_id == engagement.id)),
            "organization_id": users["other_enterprise"].organization_id,
-           "user_id": users["other_enterprise"].id, "report_id": report.id, "code": "ai",
+           "user_id": users["other_enterprise"].id, "report_id": report.id, "code": "ai", "join_request_id": joining.id,
            "listing_id": world.pairing.result_id,  # the moderation routes' <any(demand, result)> picks "result"
            "draft_demand_id": draft_demand.id, "draft_result_id": draft_result.id}
     return World(ids, users)

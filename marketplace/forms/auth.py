@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import EqualTo, InputRequired, Length
 
 from models import OrgKind, Role
@@ -23,12 +23,14 @@ class RegisterForm(FlaskForm):
     organization_name = StringField("机构名称", validators=[InputRequired("请填写机构名称。"), Length(max=120)])
     organization_kind = SelectField("机构类型", choices=options(OrgKind.choices()[:4]))
     organization_region = StringField("所在地区", validators=[Length(max=80)])
+    join = BooleanField("申请加入该机构（机构已在平台注册）")
+    join_message = TextAreaField("给机构负责人的说明", validators=[Length(max=500)])
 
     def to_service_data(self) -> dict:
         """The dict shape the accounts service (and the API) take."""
         return {
             "role": self.role.data, "email": self.email.data, "display_name": self.display_name.data,
-            "password": self.password.data,
+            "password": self.password.data, "message": self.join_message.data,
             "organization": {"name": self.organization_name.data, "kind": self.organization_kind.data,
                              "region": self.organization_region.data},
         }

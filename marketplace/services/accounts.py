@@ -85,8 +85,9 @@ def register_user(data: Mapping[str, Any]) -> User:
     organization named like one already on the platform is marked with it (``similar_to``), for
     the operators and the new user to see.
 
-    Joining an existing organization needs an operator (``create_user``): otherwise anyone
-    could claim an organization's name and edit its listings.
+    Joining an existing organization is a request its owner or an operator approves
+    (services/join_requests.py): otherwise anyone could claim an organization's name and edit its
+    listings.
     """
     errors = FieldErrors()
     account = _clean_account(data, SELF_SERVICE_ROLES, errors)
@@ -96,7 +97,8 @@ def register_user(data: Mapping[str, Any]) -> User:
         org_data = {}
     org = _clean_org(org_data, account["role"], errors)
     if org["name"] and _find_org(org["name"]):
-        errors.add("organization.name", "该机构已在平台注册，请联系平台运营人员将您加入该机构。")
+        errors.add("organization.name", "该机构已在平台注册：如您属于该机构，请勾选“申请加入该机构”后再提交，"
+                                        "机构负责人或平台运营人员批准后即可登录。")
     errors.raise_if_any()
     similar = lookalikes(org["name"], limit=1)
     organization = Organization(name=org["name"], kind=org["kind"], region=org["region"],

@@ -35,7 +35,7 @@ from flask_sqlalchemy.session import Session
 
 from models import (
     Agreement, AgreementSignature, AuditEntry, Bid, CenterProfile, ConfidentialityUndertaking, Demand, Engagement,
-    Field, Milestone, MilestoneSubmission, Organization, Pairing, PairingMessage, Report, Result, User, ValidationReport,
+    Field, JoinRequest, Milestone, MilestoneSubmission, Organization, Pairing, PairingMessage, Report, Result, User, ValidationReport,
     ValidationRequest, Watch, db, utcnow,
 )
 from models.base import DB_INT_MAX
@@ -51,6 +51,7 @@ AUDITED: dict[type, str] = {
     CenterProfile: "center", ValidationRequest: "validation_request", Bid: "bid", Engagement: "engagement",
     Agreement: "agreement", AgreementSignature: "signature", Milestone: "milestone",
     MilestoneSubmission: "submission", ValidationReport: "validation_report", Report: "report",
+    JoinRequest: "join_request",
 }
 OBJECT_KINDS = tuple(sorted(set(AUDITED.values()) | {"setting"}))
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from models import (
-    AuditEntry, Demand, DemandStatus, Milestone, MilestoneStatus, ModerationStatus, Organization, OrgKind, Pairing,
+    AuditEntry, Demand, DemandStatus, JoinRequest, JoinStatus, Milestone, MilestoneStatus, ModerationStatus, Organization, OrgKind, Pairing,
     PairingStatus, Report, Result, ResultStatus, User, db, utcnow,
 )
 
@@ -38,6 +38,7 @@ class Queues:
     disabled_users: int
     security_events: Queue
     reports: Queue  # open reports, oldest first
+    join_requests: Queue  # requests to join an organization, oldest first
     appealed: Queue  # hidden listings their owners edited since (demands and results)  # refused sign-ins, denied access, CSRF failures, rate limits in the last day
 
 
@@ -80,6 +81,8 @@ def queues(actor: User | None, now: datetime | None = None, today: date | None =
         reports=_queue(sa.select(Report).where(Report.status == ModerationStatus.OPEN)
                        .order_by(Report.created_at, Report.id)),
         appealed=_appealed(),
+        join_requests=_queue(sa.select(JoinRequest).where(JoinRequest.status == JoinStatus.PENDING)
+                             .order_by(JoinRequest.id)),
     )
 
 

@@ -1,4 +1,5 @@
-"""The signed-in person's workspace, profile and password."""
+"""The signed-in person's workspace (with the requests to join their organization, for its owner),
+profile and password."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -10,10 +11,11 @@ from ..forms.auth import PasswordForm, ProfileForm
 from ..security import actor, start_session
 from ..extensions import match_index
 from ..ratelimits import password_change_limit
-from ..services import accounts, browse, suggestions
+from ..services import accounts, browse, join_requests, suggestions
 from ..services.poc.workspace import center_workspace, party_workspace
 from ..services.errors import ValidationFailed
-from . import page_args
+from . import page_args, run_action
+from .notifications import same_site_link
 
 bp = Blueprint("account", __name__, url_prefix="/me")
 
@@ -32,7 +34,18 @@ def workspace():
     center = center_workspace(user, match_index()) if user.role is Role.CENTER else None
     poc = party_workspace(user) if user.role in (Role.ENTERPRISE, Role.RESEARCHER) else None
     return render_template("account/workspace.html", demands=demands, results=results, center=center, poc=poc,
-                           suggested=suggestions.for_listings(match_index(), own, user))
+                           suggested=suggestions.for_listings(match_index(), own, user),
+                           join_requests=join_requests.pending_for(user))
+
+
+@bp.post("/join-requests/<int:join_request_id>/<any(approve, decline):action>")
+@login_required
+def decide_join_request(join_request_id: int, action: str):
+    """The organization's owner (or an operator) approves or declines a request to join it."""
+    back = same_site_link(request.form.get("next", "")) or url_for("account.workspace", _anchor="join-requests")
+    if action == "approve":
+        return run_action(lambda: join_requests.approve(actor(), join_request_id), "已批准：对方现在可以登录了。", back)
+    return run_action(lambda: join_requests.decline(actor(), join_request_id, request.form.get("note")), "已婉拒该申请。", back)
 
 
 @bp.route("/profile", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from models import OrgKind, Role, db, utcnow
 from ..forms import ActionForm
 from ..security import actor, role_required
-from ..services import accounts, audit, console, moderation, settings, taxonomy, user_admin
+from ..services import accounts, audit, console, join_requests, moderation, settings, taxonomy, user_admin
 from ..services.errors import ValidationFailed
 from . import run_action, page_args
 from .notifications import same_site_link
@@ -76,7 +76,7 @@ def users():
     q, role, status = (request.args.get(name, "") for name in ("q", "role", "status"))
     page = user_admin.list_users(actor(), q, role, status, *page_args(request.args))
     return render_template("admin/users.html", page=page, q=q, role=role, status=status, roles=list(Role),
-                           statuses=user_admin.USER_STATUSES)
+                           statuses=user_admin.USER_STATUSES, join_requests=join_requests.pending_for(actor()))
 
 
 def _user_page(user_id: int, status: int = 200, membership_errors: dict | None = None, form: dict | None = None):

@@ -9,7 +9,7 @@ from ..ratelimits import login_limits, registration_limit
 from ..forms import ActionForm, apply_errors
 from ..forms.auth import LoginForm, RegisterForm
 from ..security import end_session, start_session
-from ..services import accounts
+from ..services import accounts, join_requests
 from ..services.errors import Unauthorized, ValidationFailed
 from .notifications import same_site_link
 
@@ -46,7 +46,19 @@ def login():
 def register():
     """Create an account and its organization, then sign in."""
     form = RegisterForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.join.data:
+        try:
+            join_requests.request_to_join(form.to_service_data())
+        except ValidationFailed as error:
+            db.session.rollback()
+            for message in apply_errors(form, error.fields):
+                flash(message, "error")
+        else:
+            db.session.commit()
+            flash(f"加入“{form.organization_name.data.strip()}”的申请已提交。机构负责人或平台运营人员批准后，"
+                  "即可用此邮箱和密码登录。", "success")
+            return redirect(url_for("auth.login"))
+    elif form.validate_on_submit():
         try:
             user = accounts.register_user(form.to_service_data())
         except ValidationFailed as error:
