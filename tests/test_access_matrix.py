@@ -56,6 +56,7 @@ MATRIX: dict[str, set[str]] = {
     "POST /api/v1/admin/users/<int:user_id>/disable": ADMIN,
     "POST /api/v1/admin/users/<int:user_id>/enable": ADMIN,
     "GET /admin/organizations": ADMIN,
+    "GET /admin/organizations/<int:organization_id>": ADMIN,
     "GET /admin/settings": ADMIN,
     "POST /me/join-requests/<int:join_request_id>/<any(approve, decline):action>": {'other_enterprise', 'admin'},
     "GET /admin/taxonomy": ADMIN,

@@ -1,8 +1,10 @@
-"""The operators' console home: what waits for them, counted, with the first few of each queue."""
+"""The operators' console: its home (what waits for them, counted, with the first few of each
+queue) and an organization's file (members, listings, pairings, engagements, history)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -93,3 +95,56 @@ def _appealed() -> Queue:
                      .order_by(Result.appealed_at))
     items = sorted(demands.items + results.items, key=lambda row: row.appealed_at)[:SHOWN]
     return Queue(demands.count + results.count, items)
+
+
+SHOWN_ON_DETAIL = 20  # rows of each list on an organization's console page; the counts say how many
+
+
+@dataclass(frozen=True)
+class OrganizationFile:
+    """Everything operators need about one organization."""
+
+    organization: Any
+    members: list
+    demands: list
+    demand_count: int
+    results: list
+    result_count: int
+    pairings: list
+    pairing_count: int
+    engagements: list
+    engagement_count: int
+    history: list  # audit entries about the organization, newest first
+
+
+def organization_file(actor: User | None, organization_id: int) -> OrganizationFile:
+    """An organization as operators see it: members (disabled ones too), every listing (drafts and
+    hidden ones too), pairings, PoC engagements and the history of its review (operators only)."""
+    from models import DB_INT_MAX, Engagement
+    from .pairing_views import organization_pairings
+
+    if actor is None or not actor.is_admin:
+        raise NotFound("页面不存在。")
+    organization = db.session.get(Organization, organization_id) if 1 <= organization_id <= DB_INT_MAX else None
+    if organization is None:
+        raise NotFound("机构不存在。")
+
+    def listed(query: sa.Select) -> tuple[list, int]:
+        count = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())) or 0
+        return (list(db.session.scalars(query.limit(SHOWN_ON_DETAIL)).unique()) if count else []), count
+
+    demands, demand_count = listed(sa.select(Demand).where(Demand.organization_id == organization.id)
+                                   .order_by(Demand.updated_at.desc(), Demand.id.desc()))
+    results, result_count = listed(sa.select(Result).where(Result.organization_id == organization.id)
+                                   .order_by(Result.updated_at.desc(), Result.id.desc()))
+    pairings, pairing_count = listed(sa.select(Pairing).where(organization_pairings(organization.id))
+                                     .order_by(Pairing.created_at.desc(), Pairing.id.desc()))
+    engagements, engagement_count = listed(sa.select(Engagement).where(sa.or_(
+        Engagement.enterprise_id == organization.id, Engagement.institution_id == organization.id,
+        Engagement.center_id == organization.id)).order_by(Engagement.created_at.desc(), Engagement.id.desc()))
+    members = list(db.session.scalars(sa.select(User).where(User.organization_id == organization.id).order_by(User.id)))
+    history = list(db.session.scalars(sa.select(AuditEntry).where(
+        AuditEntry.object_kind == "organization", AuditEntry.object_id == organization.id)
+        .order_by(AuditEntry.id.desc()).limit(SHOWN_ON_DETAIL)))
+    return OrganizationFile(organization, members, demands, demand_count, results, result_count, pairings,
+                            pairing_count, engagements, engagement_count, history)

@@ -271,3 +271,11 @@ def retire_field(code: str):
 def restore_field(code: str):
     """Offer a retired field again."""
     return run_action(lambda: taxonomy.restore(actor(), code), "领域已恢复启用。", url_for("admin.fields"))
+
+
+@bp.get("/organizations/<int:organization_id>")
+@role_required(Role.ADMIN)
+def organization(organization_id: int):
+    """One organization: review, members, every listing, pairings, engagements, history."""
+    view = console.organization_file(actor(), organization_id)
+    return render_template("admin/organization.html", view=view, org=view.organization)
