@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from marketplace.services import accounts, demands, results
+from marketplace.services import accounts, demands, organization_review, results
 from models import Demand, Organization, OrgKind, Result, Role, User, db
 
 DATA = Path(__file__).parent / "data"
@@ -111,7 +111,7 @@ def _load_organizations(admin: User, report: SeedReport) -> dict[str, User]:
             report.created["users"] += 1
             report.created["organizations"] += 0 if existed else 1
             if org.get("verified"):
-                accounts.verify_organization(admin, user.organization_id)
+                organization_review.verify_organization(admin, user.organization_id)
         if email.split("@")[0] in DEMO_ACCOUNTS.values():
             report.accounts.append((role.value, email))
         users[org["key"]] = user

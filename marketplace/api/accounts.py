@@ -7,7 +7,7 @@ from flask import current_app
 
 from models import Field, Role, TokenKind, db
 from ..ratelimits import login_limits
-from ..services import accounts, organizations, sessions
+from ..services import accounts, organization_review, organizations, sessions
 from . import api_bp, bearer_token, created, current_api_user, idempotent, json_body, token_required
 from .serializers import iso, organization_json, organization_review_json, user_json
 
@@ -53,7 +53,7 @@ def create_user():
 @token_required()
 def verify_organization(organization_id: int):
     """Mark an organization verified (operators; others get a 404)."""
-    organization = accounts.verify_organization(current_api_user(), organization_id)
+    organization = organization_review.verify_organization(current_api_user(), organization_id)
     db.session.commit()
     return organization_json(organization)
 
@@ -62,7 +62,7 @@ def verify_organization(organization_id: int):
 @token_required()
 def reject_organization(organization_id: int):
     """Refuse an organization's verification with {reason}, which it reads (operators; others get a 404)."""
-    organization = accounts.reject_organization(current_api_user(), organization_id, json_body().get("reason"))
+    organization = organization_review.reject_organization(current_api_user(), organization_id, json_body().get("reason"))
     db.session.commit()
     return organization_review_json(organization)
 
@@ -71,7 +71,7 @@ def reject_organization(organization_id: int):
 @token_required()
 def revoke_verification(organization_id: int):
     """Take a verification back with {reason}, which the organization reads (operators; others get a 404)."""
-    organization = accounts.revoke_verification(current_api_user(), organization_id, json_body().get("reason"))
+    organization = organization_review.revoke_verification(current_api_user(), organization_id, json_body().get("reason"))
     db.session.commit()
     return organization_review_json(organization)
 

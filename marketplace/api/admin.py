@@ -7,7 +7,7 @@ from flask import request
 
 from models import User, db
 from ..ratelimits import report_limit
-from ..services import audit, moderation, user_admin
+from ..services import audit_log, moderation, user_admin
 from . import api_bp, created, current_api_user, idempotent, json_body, page_json, page_params, token_required
 from .serializers import iso, user_json
 
@@ -57,9 +57,9 @@ def enable_user(user_id: int):
 @token_required()
 def audit_entries():
     """The audit log, newest first, filtered by actor, action, object, from and to."""
-    filters = audit.clean_filters({name: request.args.get(name, "") for name in ("actor", "action", "object", "from", "to")})
-    page = audit.list_entries(current_api_user(), filters, *page_params())
-    return page_json(page, audit.entry_json)
+    filters = audit_log.clean_filters({name: request.args.get(name, "") for name in ("actor", "action", "object", "from", "to")})
+    page = audit_log.list_entries(current_api_user(), filters, *page_params())
+    return page_json(page, audit_log.entry_json)
 
 
 # --- moderation ---------------------------------------------------------------------------------

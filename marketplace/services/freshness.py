@@ -18,7 +18,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models import Demand, DemandStatus, ListingKind, NotificationKind, Result, ResultStatus, User, db
+from models import Demand, DemandStatus, ListingKind, NotificationKind, Result, ResultStatus, User
 
 from . import audit
 from .activity import notify, organization_members, record_listing_change

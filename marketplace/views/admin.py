@@ -9,7 +9,8 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from models import OrgKind, Role, db, utcnow
 from ..forms import ActionForm
 from ..security import actor, role_required
-from ..services import accounts, audit, console, join_requests, moderation, settings, taxonomy, user_admin
+from ..services import console, join_requests, moderation, organization_review, settings, taxonomy, user_admin
+from ..services import audit_log as log_reading  # the view below is called audit_log
 from ..services.errors import ValidationFailed
 from . import run_action, page_args
 from .notifications import same_site_link
@@ -29,10 +30,10 @@ def home():
 def organizations():
     """Organizations, unverified first; filtered by review status, kind and name."""
     status, kind, q = (request.args.get(name, "") for name in ("status", "kind", "q"))
-    page = accounts.list_organizations(actor(), *page_args(request.args), status=status, kind=kind, q=q)
+    page = organization_review.list_organizations(actor(), *page_args(request.args), status=status, kind=kind, q=q)
     return render_template("admin/organizations.html", page=page, action_form=ActionForm(),
                            status=status, kind=kind, q=q, kinds=list(OrgKind),
-                           statuses=accounts.REVIEW_STATUSES)
+                           statuses=organization_review.REVIEW_STATUSES)
 
 
 def _back_to_the_list() -> str:
@@ -45,7 +46,7 @@ def _back_to_the_list() -> str:
 @role_required(Role.ADMIN)
 def verify(organization_id: int):
     """Mark an organization verified."""
-    return run_action(lambda: accounts.verify_organization(actor(), organization_id), "机构已认证。",
+    return run_action(lambda: organization_review.verify_organization(actor(), organization_id), "机构已认证。",
                       _back_to_the_list())
 
 
@@ -53,7 +54,7 @@ def verify(organization_id: int):
 @role_required(Role.ADMIN)
 def reject(organization_id: int):
     """Refuse an organization's verification, with the reason it reads."""
-    return run_action(lambda: accounts.reject_organization(actor(), organization_id, request.form.get("reason")),
+    return run_action(lambda: organization_review.reject_organization(actor(), organization_id, request.form.get("reason")),
                       "已驳回该机构的认证，机构会看到原因。",
                       _back_to_the_list())
 
@@ -62,7 +63,7 @@ def reject(organization_id: int):
 @role_required(Role.ADMIN)
 def revoke(organization_id: int):
     """Take a verification back, with the reason the organization reads."""
-    return run_action(lambda: accounts.revoke_verification(actor(), organization_id, request.form.get("reason")),
+    return run_action(lambda: organization_review.revoke_verification(actor(), organization_id, request.form.get("reason")),
                       "已撤销该机构的认证，机构会看到原因。",
                       _back_to_the_list())
 
@@ -82,7 +83,7 @@ def users():
 def _user_page(user_id: int, status: int = 200, membership_errors: dict | None = None, form: dict | None = None):
     user = user_admin.get_user(actor(), user_id)
     return render_template("admin/user.html", user=user, roles=list(Role),
-                           entries=audit.recent_for_user(actor(), user_id),
+                           entries=log_reading.recent_for_user(actor(), user_id),
                            membership_errors=membership_errors or {}, form=form or {}), status
 
 
@@ -135,21 +136,21 @@ def audit_log():
     """The audit log, newest first, filtered by actor, action, object and dates."""
     given = {name: request.args.get(name, "").strip() for name in _FILTERS}
     try:
-        filters = audit.clean_filters(given)
+        filters = log_reading.clean_filters(given)
     except ValidationFailed as error:
         return render_template("admin/audit.html", page=None, given=given, errors=error.fields,
-                               kinds=audit.OBJECT_KINDS), 422
-    page = audit.list_entries(actor(), filters, *page_args(request.args))
-    return render_template("admin/audit.html", page=page, given=given, errors={}, kinds=audit.OBJECT_KINDS)
+                               kinds=log_reading.OBJECT_KINDS), 422
+    page = log_reading.list_entries(actor(), filters, *page_args(request.args))
+    return render_template("admin/audit.html", page=page, given=given, errors={}, kinds=log_reading.OBJECT_KINDS)
 
 
 @bp.get("/audit.csv")
 @role_required(Role.ADMIN)
 def audit_csv():
     """The filtered log as a CSV download (UTF-8 with a byte order mark, newest first, at most
-    audit.CSV_LIMIT rows)."""
-    filters = audit.clean_filters({name: request.args.get(name, "") for name in _FILTERS})
-    text = audit.csv_text(actor(), filters)
+    audit_log.CSV_LIMIT rows)."""
+    filters = log_reading.clean_filters({name: request.args.get(name, "") for name in _FILTERS})
+    text = log_reading.csv_text(actor(), filters)
     name = f"innobridge-audit-{utcnow():%Y%m%d-%H%M%S}.csv"
     return Response(text, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from marketplace.services import accounts
+from marketplace.services import accounts, organization_review
 from marketplace.services.errors import (
     NotFound,
     PermissionDenied,
@@ -351,7 +351,7 @@ def test_change_password_reports_both_errors(ctx):
 def test_admin_verifies_organization(ctx):
     admin = make_user(Role.ADMIN)
     org = make_org()
-    assert accounts.verify_organization(admin, org.id).verified is True
+    assert organization_review.verify_organization(admin, org.id).verified is True
     db.session.commit()
     assert db.session.scalar(db.select(Organization.verified).where(Organization.id == org.id)) is True
 
@@ -361,22 +361,22 @@ def test_non_admin_verifying_gets_not_found(ctx, role):
     actor = make_user(role)
     org = make_org()
     with pytest.raises(NotFound):
-        accounts.verify_organization(actor, org.id)
+        organization_review.verify_organization(actor, org.id)
     assert db.session.scalar(db.select(Organization.verified).where(Organization.id == org.id)) is False
 
 
 def test_verifying_unknown_organization_is_not_found(ctx):
     admin = make_user(Role.ADMIN)
     with pytest.raises(NotFound):
-        accounts.verify_organization(admin, 999_999)
+        organization_review.verify_organization(admin, 999_999)
 
 
 def test_list_organizations_is_for_admins_only(ctx):
     admin = make_user(Role.ADMIN)
     verified = make_org(verified=True)
     fresh = make_org()
-    page = accounts.list_organizations(admin, 1, 50)
+    page = organization_review.list_organizations(admin, 1, 50)
     ids = [o.id for o in page.items]
     assert page.total == 3 and ids.index(fresh.id) < ids.index(verified.id)  # unverified first
     with pytest.raises(NotFound):
-        accounts.list_organizations(make_user(), 1, 50)
+        organization_review.list_organizations(make_user(), 1, 50)

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.services import accounts, organizations, settings
+from marketplace.services import organization_review, organizations, settings
 from marketplace.services.errors import Conflict, NotFound, ValidationFailed
-from models import AuditEntry, DemandStatus, OrgKind, Role, db
-from tests.factories import api_token, csrf_token, login, make_demand, make_org, make_result, make_user
+from models import AuditEntry, DemandStatus, Role, db
+from tests.factories import api_token, csrf_token, login, make_demand, make_result, make_user
 
 
 def test_the_profile_lists_what_is_public_and_counts_achievements(client):
@@ -35,7 +35,7 @@ def test_the_profile_lists_what_is_public_and_counts_achievements(client):
 def test_verified_organizations_say_so_and_unknown_or_operator_profiles_are_404(client):
     researcher = make_user(Role.RESEARCHER)
     make_result(researcher, title="已发布成果", status="published")
-    accounts.verify_organization(make_user(Role.ADMIN), researcher.organization_id)
+    organization_review.verify_organization(make_user(Role.ADMIN), researcher.organization_id)
     db.session.commit()
     text = client.get(f"/organizations/{researcher.organization_id}").get_data(as_text=True)
     assert "已认证" in text and "未认证" not in text and "已发布成果" in text
@@ -68,7 +68,7 @@ def test_listings_say_unverified_in_lists_details_and_search_until_verified(clie
     for path in ("/demands/", f"/demands/{demand.id}"):
         text = client.get(path).get_data(as_text=True)
         assert "未认证" in text and f"/organizations/{owner.organization_id}" in text, path
-    accounts.verify_organization(make_user(Role.ADMIN), owner.organization_id)
+    organization_review.verify_organization(make_user(Role.ADMIN), owner.organization_id)
     db.session.commit()
     for path in ("/demands/", f"/demands/{demand.id}"):
         assert "未认证" not in client.get(path).get_data(as_text=True), path
@@ -94,7 +94,7 @@ def test_held_publishing_keeps_unverified_organizations_to_drafts(client):
     headers = api_token(client, owner)
     answer = client.patch(f"/api/v1/demands/{draft.id}", json={"status": "published"}, headers=headers)
     assert answer.status_code == 409 and "认证后方可发布" in answer.get_json()["error"]["message"]
-    accounts.verify_organization(admin, owner.organization_id)
+    organization_review.verify_organization(admin, owner.organization_id)
     db.session.commit()
     assert client.patch(f"/api/v1/demands/{draft.id}", json={"status": "published"}, headers=headers).status_code == 200
     db.session.expire_all()

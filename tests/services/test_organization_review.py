@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from marketplace.services import accounts
+from marketplace.services import organization_review
 from marketplace.services.errors import Conflict, NotFound, ValidationFailed
 from models import Organization, Role, db
 from tests.factories import api_token, csrf_token, login, make_org, make_user
@@ -23,13 +23,13 @@ def state(org_id: int) -> tuple:
 
 def test_reject_then_verify_then_revoke(ctx):
     admin, org = make_user(Role.ADMIN), make_org()
-    accounts.reject_organization(admin, org.id, "  营业执照与名称不符  ")
+    organization_review.reject_organization(admin, org.id, "  营业执照与名称不符  ")
     db.session.commit()
     assert state(org.id) == ("rejected", False, True, "营业执照与名称不符")
-    accounts.verify_organization(admin, org.id)
+    organization_review.verify_organization(admin, org.id)
     db.session.commit()
     assert state(org.id) == ("verified", True, False, "")  # the rejection is cleared
-    accounts.revoke_verification(admin, org.id, "机构已注销")
+    organization_review.revoke_verification(admin, org.id, "机构已注销")
     db.session.commit()
     assert state(org.id) == ("pending", False, False, "机构已注销")
 
@@ -37,9 +37,9 @@ def test_reject_then_verify_then_revoke(ctx):
 @pytest.mark.parametrize("role", [Role.ENTERPRISE, Role.RESEARCHER, Role.CENTER])
 def test_only_operators_review_and_others_learn_nothing(ctx, role):
     member, org = make_user(role), make_org()
-    for move in (lambda: accounts.verify_organization(member, org.id),
-                 lambda: accounts.reject_organization(member, org.id, "理由"),
-                 lambda: accounts.revoke_verification(member, org.id, "理由")):
+    for move in (lambda: organization_review.verify_organization(member, org.id),
+                 lambda: organization_review.reject_organization(member, org.id, "理由"),
+                 lambda: organization_review.revoke_verification(member, org.id, "理由")):
         with pytest.raises(NotFound):
             move()
     assert state(org.id) == ("pending", False, False, "")
@@ -49,7 +49,7 @@ def test_only_operators_review_and_others_learn_nothing(ctx, role):
 def test_a_reason_is_required_and_bounded(ctx, reason):
     admin, org = make_user(Role.ADMIN), make_org()
     with pytest.raises(ValidationFailed) as refused:
-        accounts.reject_organization(admin, org.id, reason)
+        organization_review.reject_organization(admin, org.id, reason)
     assert set(refused.value.fields) == {"reason"}
     db.session.rollback()
     assert state(org.id) == ("pending", False, False, "")
@@ -58,13 +58,13 @@ def test_a_reason_is_required_and_bounded(ctx, reason):
 def test_each_move_only_from_its_state(ctx):
     admin, org = make_user(Role.ADMIN), make_org()
     with pytest.raises(Conflict):
-        accounts.revoke_verification(admin, org.id, "理由")  # not verified
-    accounts.verify_organization(admin, org.id)
+        organization_review.revoke_verification(admin, org.id, "理由")  # not verified
+    organization_review.verify_organization(admin, org.id)
     db.session.commit()
     with pytest.raises(Conflict):
-        accounts.reject_organization(admin, org.id, "理由")  # verified: revoke instead
+        organization_review.reject_organization(admin, org.id, "理由")  # verified: revoke instead
     db.session.rollback()
-    accounts.verify_organization(admin, org.id)  # again: nothing changes
+    organization_review.verify_organization(admin, org.id)  # again: nothing changes
     assert state(org.id) == ("verified", True, False, "")
 
 
@@ -72,7 +72,7 @@ def test_unknown_and_huge_ids_are_not_found(ctx):
     admin = make_user(Role.ADMIN)
     for org_id in (0, 99999, 2**31, 2**63):
         with pytest.raises(NotFound):
-            accounts.reject_organization(admin, org_id, "理由")
+            organization_review.reject_organization(admin, org_id, "理由")
 
 
 def test_the_console_rejects_and_revokes_and_the_organization_reads_why(client, new_client):

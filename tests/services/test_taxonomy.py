@@ -10,7 +10,7 @@ from marketplace.services import demands, taxonomy, watches
 from marketplace.services.errors import Conflict, NotFound, ValidationFailed
 from marketplace.templating import active_fields, all_fields
 from models import AuditEntry, Field, Role, db
-from tests.factories import api_token, csrf_token, demand_data, login, make_demand, make_user
+from tests.factories import csrf_token, demand_data, login, make_demand, make_user
 
 
 def order() -> list[str]:

@@ -225,19 +225,19 @@ def test_simultaneous_disables_disable_once(live):
 
 
 def test_an_organizations_file_shows_members_every_listing_pairings_and_history(client):
-    from marketplace.services import accounts, moderation
+    from marketplace.services import moderation, organization_review
     from tests.factories import make_connected_pairing, make_demand, make_result
 
     admin = make_user(Role.ADMIN)
     owner = make_user(Role.ENTERPRISE, display_name="负责人甲")
     disabled = make_user(Role.ENTERPRISE, organization=owner.organization, display_name="已停用乙")
     user_admin.disable_user(admin, disabled.id, "离职")
-    draft = make_demand(owner, title="尚未发布的草稿")
+    make_demand(owner, title="尚未发布的草稿")
     hidden = make_demand(owner, title="被隐藏的需求", status="published")
     moderation.hide(admin, "demand", hidden.id, "广告")
     pairing = make_connected_pairing(make_demand(owner, title="已对接的需求", status="published"),
                                      make_result(make_user(Role.RESEARCHER), status="published"))
-    accounts.reject_organization(admin, owner.organization_id, "营业执照模糊")
+    organization_review.reject_organization(admin, owner.organization_id, "营业执照模糊")
     db.session.commit()
     login(client, admin)
     page = client.get(f"/admin/organizations/{owner.organization_id}")
