@@ -174,6 +174,16 @@ def dismiss(actor: User | None, report_id: int, note: Any) -> Report:
     return row
 
 
+def _moderated(actor: User | None, kind_name: Any, listing_id: int):
+    """(kind, listing) an operator moderates; NotFound for anyone else and for no such listing."""
+    _operator(actor)
+    kind = _kind(kind_name)
+    listing = db.session.get(kind.model, listing_id) if 1 <= listing_id <= DB_INT_MAX else None
+    if listing is None:
+        raise NotFound("内容不存在。")
+    return kind, listing
+
+
 def _owners(listing) -> list[User]:
     return organization_members(listing.organization_id)
 
@@ -181,11 +191,7 @@ def _owners(listing) -> list[User]:
 def hide(actor: User | None, kind_name: Any, listing_id: int, reason: Any):
     """Hide a listing with the reason its owner reads: it leaves every list, search, suggestion and
     alert at once; its open reports are settled as actioned."""
-    _operator(actor)
-    kind = _kind(kind_name)
-    listing = db.session.get(kind.model, listing_id) if 1 <= listing_id <= DB_INT_MAX else None
-    if listing is None:
-        raise NotFound("内容不存在。")
+    kind, listing = _moderated(actor, kind_name, listing_id)
     note = _reason(reason, required="请写明隐藏原因：发布方会看到它。")
     if listing.status not in kind.hideable:
         raise Conflict(f"{kind.noun}当前为“{listing.status.label}”，不能隐藏。")
@@ -204,11 +210,7 @@ def hide(actor: User | None, kind_name: Any, listing_id: int, reason: Any):
 
 def restore(actor: User | None, kind_name: Any, listing_id: int, note: Any = None):
     """Show a hidden listing again, in the status it had."""
-    _operator(actor)
-    kind = _kind(kind_name)
-    listing = db.session.get(kind.model, listing_id) if 1 <= listing_id <= DB_INT_MAX else None
-    if listing is None:
-        raise NotFound("内容不存在。")
+    kind, listing = _moderated(actor, kind_name, listing_id)
     text = _reason(note, required="")
     if listing.status is not kind.hidden:
         raise Conflict(f"{kind.noun}当前未被隐藏。")

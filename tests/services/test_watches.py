@@ -262,3 +262,18 @@ def test_flask_alerts_check_command(ctx):
     assert "0 notification(s) sent" in again.output
     db.session.rollback()
     assert len(alerts(user)) == 1
+
+
+def test_a_listing_hidden_before_the_check_is_not_alerted_and_alerts_once_restored(ctx):
+    from marketplace.services import moderation
+
+    user, researcher, admin = make_user(), make_user(Role.RESEARCHER), make_user(Role.ADMIN)
+    saved_search(user)
+    result = make_result(researcher, status="published")
+    moderation.hide(admin, "result", result.id, "侵权")
+    db.session.commit()
+    assert check(ctx) == 0 and alerts(user) == []  # the index dropped it before the alerts ran
+    moderation.restore(admin, "result", result.id)
+    db.session.commit()
+    assert check(ctx) == 1
+    assert [note.link.split("?")[0] for note in alerts(user)] == [f"/results/{result.id}"]
