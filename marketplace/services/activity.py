@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from models import Event, EventKind, ListingChange, ListingKind, Notification, NotificationKind, User, db
+from models import Event, EventKind, ListingChange, ListingKind, Notification, NotificationKind, Role, User, db
 
 
 LISTINGS_CHANGED = "listings_changed"  # session.info key: this unit of work wrote a listing
@@ -41,6 +41,12 @@ def notify(recipients: Iterable[User], kind: NotificationKind, text: str, link: 
         db.session.add(note)
         created.append(note)
     return created
+
+
+def operators() -> list[User]:
+    """The platform's active operators (told of overdue proposals, appeals, join requests)."""
+    return list(db.session.scalars(sa.select(User).where(User.role == Role.ADMIN, User.is_active.is_(True))
+                                   .order_by(User.id)))
 
 
 def organization_members(organization_id: int) -> list[User]:

@@ -16,15 +16,10 @@ from models import AuditEntry, User, db
 from models.base import DB_INT_MAX
 
 from .audit import AUDITED
-from .errors import FieldErrors, NotFound
+from .errors import FieldErrors, require_operator
 
 # The object kinds an entry may name: the audited models' and the settings'.
 OBJECT_KINDS = tuple(sorted(set(AUDITED.values()) | {"setting"}))
-
-def _operator(actor: User | None) -> None:
-    if actor is None or not actor.is_admin:
-        raise NotFound("页面不存在。")
-
 
 def clean_filters(raw: Mapping[str, Any]) -> dict:
     """The filters of the log as given on the console or the API, checked: ``actor`` (user id),
@@ -90,7 +85,7 @@ def list_entries(actor: User | None, filters: Mapping[str, Any], page: int, per_
     """One page of the log, newest first (operators only)."""
     from .pagination import paginate
 
-    _operator(actor)
+    require_operator(actor)
     return paginate(_query(filters), page, per_page)
 
 
@@ -100,7 +95,7 @@ CSV_HEADER = ("id", "at_utc", "action", "actor_id", "ip", "object_kind", "object
 
 def csv_text(actor: User | None, filters: Mapping[str, Any]) -> str:
     """The filtered log as CSV, newest first, at most ``CSV_LIMIT`` rows (operators only)."""
-    _operator(actor)
+    require_operator(actor)
     out = io.StringIO()
     out.write("\ufeff")  # the byte order mark makes spreadsheet programs read UTF-8
     writer = csv.writer(out)
@@ -130,7 +125,7 @@ def entry_json(entry: AuditEntry) -> dict:
 
 def recent_for_user(actor: User | None, user_id: int, limit: int = 20) -> list[AuditEntry]:
     """The latest entries by a user or about their account (operators only)."""
-    _operator(actor)
+    require_operator(actor)
     query = (sa.select(AuditEntry).where(sa.or_(AuditEntry.actor_id == user_id,
                                                 sa.and_(AuditEntry.object_kind == "user", AuditEntry.object_id == user_id)))
              .order_by(AuditEntry.id.desc()).limit(limit))

@@ -13,7 +13,7 @@ from models import (
     PairingStatus, Report, Result, ResultStatus, User, db, utcnow,
 )
 
-from .errors import NotFound
+from .errors import NotFound, require_operator
 
 SHOWN = 5  # items listed under each queue
 EXPIRING_DAYS = 14  # a published demand whose deadline falls within this many days
@@ -44,9 +44,9 @@ class Queues:
     appealed: Queue  # hidden listings their owners edited since (demands and results)  # refused sign-ins, denied access, CSRF failures, rate limits in the last day
 
 
-def _queue(query: sa.Select) -> Queue:
+def _queue(query: sa.Select, shown: int = SHOWN) -> Queue:
     count = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())) or 0
-    items = list(db.session.scalars(query.limit(SHOWN)).unique()) if count else []
+    items = list(db.session.scalars(query.limit(shown)).unique()) if count else []
     return Queue(count, items)
 
 
@@ -59,8 +59,7 @@ def _awaiting(centers: bool) -> sa.Select:
 
 def queues(actor: User | None, now: datetime | None = None, today: date | None = None) -> Queues:
     """The console's queues (operators only)."""
-    if actor is None or not actor.is_admin:
-        raise NotFound("页面不存在。")
+    require_operator(actor)
     now = now or utcnow()
     today = today or now.date()
     return Queues(
@@ -123,15 +122,14 @@ def organization_file(actor: User | None, organization_id: int) -> OrganizationF
     from models import DB_INT_MAX, Engagement
     from .pairing_views import organization_pairings
 
-    if actor is None or not actor.is_admin:
-        raise NotFound("页面不存在。")
+    require_operator(actor)
     organization = db.session.get(Organization, organization_id) if 1 <= organization_id <= DB_INT_MAX else None
     if organization is None:
         raise NotFound("机构不存在。")
 
     def listed(query: sa.Select) -> tuple[list, int]:
-        count = db.session.scalar(sa.select(sa.func.count()).select_from(query.order_by(None).subquery())) or 0
-        return (list(db.session.scalars(query.limit(SHOWN_ON_DETAIL)).unique()) if count else []), count
+        queue = _queue(query, SHOWN_ON_DETAIL)
+        return queue.items, queue.count
 
     demands, demand_count = listed(sa.select(Demand).where(Demand.organization_id == organization.id)
                                    .order_by(Demand.updated_at.desc(), Demand.id.desc()))

@@ -49,6 +49,13 @@ class Unauthorized(DomainError):
     status = 401
 
 
+def require_operator(actor) -> None:
+    """The operators' console and its actions are theirs alone: anyone else is answered as if the
+    page did not exist."""
+    if actor is None or not actor.is_admin:
+        raise NotFound("页面不存在。")
+
+
 class FieldErrors:
     """Collects field-addressed messages so a service reports every failure at once."""
 

@@ -11,12 +11,12 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from models import (
-    DB_INT_MAX, ROLE_ORG_KINDS, JoinRequest, JoinStatus, NotificationKind, Organization, Role, User, db, utcnow,
+    DB_INT_MAX, ROLE_ORG_KINDS, JoinRequest, JoinStatus, NotificationKind, Organization, User, db, utcnow,
 )
 
 from . import audit
 from .accounts import SELF_SERVICE_ROLES, _clean_account, _find_org
-from .activity import notify
+from .activity import notify, operators
 from .compare_and_set import compare_and_set
 from .errors import Conflict, FieldErrors, NotFound
 from .listings import stripped_text
@@ -55,14 +55,10 @@ def request_to_join(data: Mapping[str, Any]) -> JoinRequest:
                       password_hash=hash_password(account["password"]), message=message)
     db.session.add(row)
     db.session.flush()
-    deciders = [user for user in (owner_of(organization.id),) if user is not None] + _operators()
+    deciders = [user for user in (owner_of(organization.id),) if user is not None] + operators()
     notify(deciders, NotificationKind.JOIN_REQUEST,
            f"{row.display_name}（{row.email}）申请以“{row.role.label}”身份加入“{organization.name}”。", "/me/#join-requests")
     return row
-
-
-def _operators() -> list[User]:
-    return list(db.session.scalars(sa.select(User).where(User.role == Role.ADMIN, User.is_active.is_(True))))
 
 
 def may_decide(actor: User | None, row: JoinRequest) -> bool:

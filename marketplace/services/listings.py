@@ -9,9 +9,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from models import DB_INT_MAX, EventKind, Field, ListingKind, NotificationKind, Organization, Role, User, db, utcnow
+from models import DB_INT_MAX, EventKind, Field, ListingKind, NotificationKind, Organization, User, db, utcnow
 
-from .activity import notify, record_event, record_listing_change
+from .activity import notify, operators, record_event, record_listing_change
 from .compare_and_set import compare_and_set
 from .errors import Conflict, FieldErrors, NotFound, PermissionDenied
 
@@ -189,8 +189,7 @@ def appeal_if_hidden(listing: Any, noun: str, link: str) -> None:
     if listing.status.value != "hidden":
         return
     listing.appealed_at = utcnow()
-    operators = db.session.scalars(sa.select(User).where(User.role == Role.ADMIN, User.is_active.is_(True)))
-    notify(list(operators), NotificationKind.MODERATION, f"被隐藏的{noun}“{listing.title}”已由发布方修改，请复核。", link)
+    notify(operators(), NotificationKind.MODERATION, f"被隐藏的{noun}“{listing.title}”已由发布方修改，请复核。", link)
 
 
 @dataclass(frozen=True)

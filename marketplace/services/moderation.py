@@ -17,7 +17,7 @@ from models import (
 from . import audit, demands, pairings, results
 from .activity import notify, organization_members, record_listing_change
 from .compare_and_set import compare_and_set
-from .errors import Conflict, FieldErrors, NotFound, ValidationFailed
+from .errors import Conflict, FieldErrors, NotFound, ValidationFailed, require_operator
 from .listings import stripped_text
 from .pagination import paginate
 
@@ -56,11 +56,6 @@ def _reason(raw: Any, field: str = "reason", required: str = "请写明原因。
         errors.add(field, f"最多 {REASON_MAX} 个字符（当前 {len(text)}）。")
     errors.raise_if_any("请写明原因。")
     return text
-
-
-def _operator(actor: User | None) -> None:
-    if actor is None or not actor.is_admin:
-        raise NotFound("页面不存在。")
 
 
 def _kind(name: Any) -> Kind:
@@ -131,7 +126,7 @@ def report(actor: User | None, data: dict) -> Report:
 
 def list_reports(actor: User | None, status: str, page: int, per_page: int):
     """Reports, oldest open first (``status``: open, actioned, dismissed; anything else: all)."""
-    _operator(actor)
+    require_operator(actor)
     query = sa.select(Report)
     if status in ModerationStatus.codes():
         query = query.where(Report.status == ModerationStatus(status))
@@ -141,7 +136,7 @@ def list_reports(actor: User | None, status: str, page: int, per_page: int):
 
 def hidden_listings(actor: User | None, limit: int = 50) -> list:
     """Hidden listings, appealed ones first (the owner edited them since), then the latest hidden."""
-    _operator(actor)
+    require_operator(actor)
     found = []
     for kind in KINDS.values():
         found += list(db.session.scalars(sa.select(kind.model).where(kind.model.status == kind.hidden)
@@ -163,7 +158,7 @@ def _resolve(actor: User, report_row: Report, status: ModerationStatus, note: st
 
 def dismiss(actor: User | None, report_id: int, note: Any) -> Report:
     """Close a report without action (the content stays), with a note for the log."""
-    _operator(actor)
+    require_operator(actor)
     row = db.session.get(Report, report_id) if 1 <= report_id <= DB_INT_MAX else None
     if row is None:
         raise NotFound("举报不存在。")
@@ -176,7 +171,7 @@ def dismiss(actor: User | None, report_id: int, note: Any) -> Report:
 
 def _moderated(actor: User | None, kind_name: Any, listing_id: int):
     """(kind, listing) an operator moderates; NotFound for anyone else and for no such listing."""
-    _operator(actor)
+    require_operator(actor)
     kind = _kind(kind_name)
     listing = db.session.get(kind.model, listing_id) if 1 <= listing_id <= DB_INT_MAX else None
     if listing is None:

@@ -9,7 +9,7 @@ from models import DB_INT_MAX, Organization, OrgKind, User, db, utcnow
 
 from . import audit
 from .compare_and_set import compare_and_set
-from .errors import Conflict, FieldErrors, NotFound
+from .errors import Conflict, FieldErrors, NotFound, require_operator
 from .listings import stripped_text
 
 
@@ -82,8 +82,7 @@ def list_organizations(actor: User, page: int, per_page: int, status: str = "", 
     ``status``, ``kind`` and a part of the name ``q``; unknown filter values are ignored."""
     from .pagination import paginate
 
-    if not actor.is_admin:
-        raise NotFound("页面不存在。")
+    require_operator(actor)
     query = db.select(Organization)
     if status == "verified":
         query = query.where(Organization.verified.is_(True))

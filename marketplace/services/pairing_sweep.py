@@ -7,9 +7,9 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from models import EventKind, NotificationKind, Pairing, PairingStatus, Role, Side, User, db
+from models import EventKind, NotificationKind, Pairing, PairingStatus, Side, User, db
 
-from .activity import notify, organization_members
+from .activity import notify, operators, organization_members
 from .errors import Conflict
 from .pagination import page_rows
 from .pairings import EXPIRY_GRACE_DAYS, expires_at, move, pairing_link, record_pairing_event, side_organization_id
@@ -28,11 +28,6 @@ class SweepReport:
 def _both_sides(pairing: Pairing) -> list[User]:
     return (organization_members(side_organization_id(pairing, Side.DEMAND))
             + organization_members(side_organization_id(pairing, Side.RESULT)))
-
-
-def _admins() -> list[User]:
-    return list(db.session.scalars(sa.select(User).where(User.role == Role.ADMIN, User.is_active.is_(True))
-                                   .order_by(User.id)))
 
 
 def _overdue(cutoff: datetime, unflagged: bool = False) -> list[Pairing]:
@@ -70,7 +65,7 @@ def flag_overdue(now: datetime) -> list[Pairing]:
         if done.rowcount != 1:
             continue
         deadline = expires_at(pairing)
-        admins = _admins() if admins is None else admins  # read once, and only when needed
+        admins = operators() if admins is None else admins  # read once, and only when needed
         notify(_both_sides(pairing) + admins, NotificationKind.PAIRING_OVERDUE,
                f"对接请求逾期未回复：“{pairing.demand.title}” ↔ “{pairing.result.title}”，"
                f"若 {deadline:%Y-%m-%d} 前仍未回复将自动过期。", pairing_link(pairing))

@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from models import PlatformSetting, User, db
 
 from . import audit
-from .errors import FieldErrors, NotFound
+from .errors import FieldErrors, require_operator
 from .listings import stripped_text
 
 
@@ -44,16 +44,14 @@ def value(key: str) -> str:
 
 def current(actor: User | None) -> dict[str, str]:
     """Every setting's value (operators only)."""
-    if actor is None or not actor.is_admin:
-        raise NotFound("页面不存在。")
+    require_operator(actor)
     return {key: value(key) for key in SETTINGS}
 
 
 def change(actor: User | None, data: dict[str, Any]) -> list[str]:
     """Set the settings given in ``data`` (operators only) with a ``reason`` for the log; returns
     the keys that changed."""
-    if actor is None or not actor.is_admin:
-        raise NotFound("页面不存在。")
+    require_operator(actor)
     errors = FieldErrors()
     wanted = {}
     for key, setting in SETTINGS.items():

@@ -12,20 +12,15 @@ import sqlalchemy as sa
 from models import Field, User, db, utcnow
 
 from . import audit
-from .errors import Conflict, FieldErrors, NotFound
+from .errors import Conflict, FieldErrors, NotFound, require_operator
 from .listings import stripped_text
 
 CODE = re.compile(r"^[a-z][a-z0-9_]{1,39}$")
 
 
-def _operator(actor: User | None) -> None:
-    if actor is None or not actor.is_admin:
-        raise NotFound("页面不存在。")
-
-
 def fields(actor: User | None) -> list[Field]:
     """Every field in display order, with how many listings use each (operators only)."""
-    _operator(actor)
+    require_operator(actor)
     return list(db.session.scalars(sa.select(Field).order_by(Field.sort_order, Field.code)))
 
 
@@ -65,7 +60,7 @@ def _names(data: dict, errors: FieldErrors, current: Field | None = None) -> tup
 
 def add(actor: User | None, data: dict) -> Field:
     """A new field at the end of the order; ``code`` is lower-case letters, digits and _."""
-    _operator(actor)
+    require_operator(actor)
     errors = FieldErrors()
     code = str(data.get("code") or "").strip()
     if not CODE.match(code):
@@ -84,7 +79,7 @@ def add(actor: User | None, data: dict) -> Field:
 
 def rename(actor: User | None, code: Any, data: dict) -> Field:
     """New Chinese and English names (the code, which listings and the API use, stays)."""
-    _operator(actor)
+    require_operator(actor)
     field = _get(code)
     errors = FieldErrors()
     zh, en = _names(data, errors, field)
@@ -97,7 +92,7 @@ def rename(actor: User | None, code: Any, data: dict) -> Field:
 
 def move(actor: User | None, code: Any, direction: str) -> Field:
     """Swap the field with its neighbour above (``up``) or below (``down``) in the display order."""
-    _operator(actor)
+    require_operator(actor)
     field = _get(code)
     if direction not in ("up", "down"):
         raise NotFound("页面不存在。")
@@ -118,7 +113,7 @@ def move(actor: User | None, code: Any, direction: str) -> Field:
 
 def retire(actor: User | None, code: Any) -> Field:
     """Stop offering the field in forms; its listings keep it."""
-    _operator(actor)
+    require_operator(actor)
     field = _get(code)
     if field.retired_at is not None:
         raise Conflict("该领域已停用。")
@@ -132,7 +127,7 @@ def retire(actor: User | None, code: Any) -> Field:
 
 def restore(actor: User | None, code: Any) -> Field:
     """Offer a retired field again."""
-    _operator(actor)
+    require_operator(actor)
     field = _get(code)
     if field.retired_at is None:
         raise Conflict("该领域未停用。")

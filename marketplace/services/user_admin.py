@@ -12,7 +12,7 @@ from models import DB_INT_MAX, ROLE_ORG_KINDS, Organization, Role, User, db, utc
 
 from . import audit
 from .compare_and_set import compare_and_set
-from .errors import Conflict, FieldErrors, NotFound, ValidationFailed
+from .errors import Conflict, FieldErrors, NotFound, ValidationFailed, require_operator
 from .listings import stripped_text
 from .pagination import paginate
 from .sessions import revoke_all_tokens
@@ -22,14 +22,9 @@ USER_STATUSES = ("active", "disabled")
 _RACE = "该账号的状态刚被修改，请刷新后重试。"
 
 
-def _operator(actor: User | None) -> None:
-    if actor is None or not actor.is_admin:
-        raise NotFound("页面不存在。")
-
-
 def get_user(actor: User | None, user_id: int) -> User:
     """One user (operators only; NotFound for everyone else and for no such user)."""
-    _operator(actor)
+    require_operator(actor)
     user = db.session.get(User, user_id) if 1 <= user_id <= DB_INT_MAX else None
     if user is None:
         raise NotFound("用户不存在。")
@@ -43,7 +38,7 @@ def _like(text: str) -> str:
 def list_users(actor: User | None, q: str, role: str, status: str, page: int, per_page: int):
     """Users matching ``q`` (in e-mail, name or organization), of ``role`` and ``status``
     ("active" or "disabled"), newest first (operators only). Unknown filters are ignored."""
-    _operator(actor)
+    require_operator(actor)
     query = sa.select(User).join(User.organization)
     text = (q or "").strip()[:100]
     if text:
