@@ -1,7 +1,7 @@
 """Grid over matcher parameters and blend weights on a retrieval set (one fit per parameter set).
 
     PYTHONPATH=. .venv/bin/python bench/tune.py DATASET_DIR 'WEIGHT_GRID_JSON' 'PARAM_LIST_JSON'
-e.g. bench/tune.py /work/shared/datasets/dev-retrieval '{"char":[0.3,0.6]}' '[{"k1":1.2},{"k1":1.5}]'
+e.g. bench/tune.py PATH/TO/dev-retrieval '{"char":[0.3,0.6]}' '[{"k1":1.2},{"k1":1.5}]'
 Scores the even-position queries (tuning half) and the odd-position ones (held out) separately.
 """
 import itertools

@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import db
 
-# The seed list of DESIGN.md with the codes of API.md; the first migration inserts it.
+# The seed list of fields with the codes the API uses (docs/api.md); the first migration inserts it.
 SEED_FIELDS: list[tuple[str, str, str]] = [
     ("ic", "集成电路", "Integrated circuits"),
     ("ai", "人工智能", "Artificial intelligence"),

@@ -1,4 +1,4 @@
-"""Layering rules of CONVENTIONS.md, checked from the outside (fresh interpreters, source text)."""
+"""Layering rules of docs/architecture.md, checked from the outside (fresh interpreters, source text)."""
 import json
 import re
 import subprocess

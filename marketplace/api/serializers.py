@@ -1,4 +1,4 @@
-"""JSON shapes of the API's resources (field names fixed by API.md)."""
+"""JSON shapes of the API's resources (field names fixed by the contract in docs/api.md)."""
 from __future__ import annotations
 
 from datetime import date, datetime

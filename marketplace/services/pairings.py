@@ -220,7 +220,7 @@ def accept_pairing(actor: User, pairing_id: int, now: datetime | None = None) ->
 
 
 def clean_decline(reason: str | None, reason_text: str | None) -> tuple[DeclineReason, str]:
-    """A reason code of API.md, and a text that is required for ``other``."""
+    """A reason code of the API (docs/api.md), and a text that is required for ``other``."""
     errors = FieldErrors()
     text = stripped_text(reason_text, "reason_text", errors)
     try:

@@ -1,4 +1,4 @@
-"""Never a 500 for bad input (API.md): malformed bodies of every PoC write — wrong types, nesting,
+"""Never a 500 for bad input (docs/api.md): malformed bodies of every PoC write — wrong types, nesting,
 non-finite numbers — are answered 422 with the field named, and write nothing."""
 from __future__ import annotations
 

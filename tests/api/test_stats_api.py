@@ -1,4 +1,4 @@
-"""API: GET /api/v1/stats (public) with API.md's field names, counted from events; the OpenAPI entries."""
+"""API: GET /api/v1/stats (public) with the contract's field names (docs/api.md), counted from events; the OpenAPI entries."""
 from marketplace.services.activity import record_event
 from models import Engagement, EngagementStatus, EventKind, Role, db
 
