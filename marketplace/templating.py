@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 import models
 from .highlight import highlight
+from .localtime import format_time, local_date
 from .services.poc.uploads import readable_size
 from .services.visibility import restricted_in_lists
 from models import Field, db
@@ -24,6 +25,8 @@ def init_app(app) -> None:
     app.jinja_env.filters["highlight"] = highlight
     app.jinja_env.filters["filesize"] = readable_size  # 300 字节, 512 KB (filesizeformat says "Bytes")
     app.jinja_env.globals["restricted"] = restricted_in_lists
+    # A page number past the last page of a non-empty list: the list's "nothing here" would mislead.
+    app.jinja_env.globals["past_end"] = lambda page: page.page > page.pages and page.total > 0
     from datetime import timedelta
 
     from .services.freshness import GRACE_DAYS
@@ -37,9 +40,11 @@ def init_app(app) -> None:
 
     @app.template_filter("day")
     def day(value) -> str:
-        if isinstance(value, datetime):
-            return value.strftime("%Y-%m-%d")
-        return value.isoformat() if isinstance(value, date) else ""
+        """The calendar day, in the configured zone for a stored time (a date stays as it is)."""
+        return local_date(value).isoformat() if isinstance(value, (date, datetime)) else ""
+
+    # "2026-11-29 05:05" in the configured zone (TIMEZONE); |when(seconds=True) adds the seconds.
+    app.jinja_env.filters["when"] = format_time
 
 
 def submission_field() -> Markup:

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import itertools
 import re
-from datetime import date, timedelta
+from datetime import timedelta
+from marketplace.localtime import local_today
 
 import sqlalchemy as sa
 
@@ -42,7 +43,7 @@ def demand_data(**overrides) -> dict:
     return {
         "title": "动力电池热失控早期预警技术", "description": "我司储能电站需要在热失控发生前 10 分钟给出预警，误报率低于 1%。",
         "field": "new_energy", "keywords": ["锂离子电池", "热失控", "储能"], "budget_min": 50, "budget_max": 200,
-        "deadline": (date.today() + timedelta(days=90)).isoformat(), "cooperation_mode": "development",
+        "deadline": (local_today() + timedelta(days=90)).isoformat(), "cooperation_mode": "development",
         "trl_target": 6, "region": "上海市浦东新区", "visibility": "public",
     } | overrides
 

@@ -3,7 +3,8 @@ centers with profiles, an open request, bids with a valid term sheet, an engagem
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
+from marketplace.localtime import local_today
 
 from flask import current_app
 
@@ -16,7 +17,7 @@ SECRET = "test-agreement-secret"  # the test app's AGREEMENT_SECRET (tests/conft
 
 def request_data(**overrides) -> dict:
     """A valid validation request (API shape)."""
-    return {"needs": "both", "budget_cap": 100, "deadline": (date.today() + timedelta(days=30)).isoformat(),
+    return {"needs": "both", "budget_cap": 100, "deadline": (local_today() + timedelta(days=30)).isoformat(),
             "max_duration_months": 12, "notes": "重点验证 2Ah 软包电芯的热失控预警提前量。"} | overrides
 
 

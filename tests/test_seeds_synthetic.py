@@ -1,7 +1,8 @@
 """Synthetic data (seeds/synthetic.py): every generated value within the services' rules at its
 moment, distributions like a live platform's, pairings with their events, repeatable runs."""
 from collections import Counter
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
+from marketplace.localtime import local_today
 
 import pytest
 import sqlalchemy as sa
@@ -25,14 +26,8 @@ def cheap_hashing(monkeypatch):
 @pytest.fixture
 def publication_day(monkeypatch):
     """The demand service's "today", set per row: a row must have been valid when it was posted."""
-    state = {"day": date.today()}
-
-    class Day(date):
-        @classmethod
-        def today(cls):
-            return state["day"]
-
-    monkeypatch.setattr(demands, "date", Day)
+    state = {"day": local_today()}
+    monkeypatch.setattr(demands, "local_today", lambda: state["day"])
     return state
 
 

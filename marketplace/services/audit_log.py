@@ -7,7 +7,7 @@ import csv
 import io
 import json
 from collections.abc import Mapping
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,11 +15,13 @@ import sqlalchemy as sa
 from models import AuditEntry, User, db
 from models.base import DB_INT_MAX
 
+from ..localtime import local_day_start_utc
+
 from .audit import AUDITED
 from .errors import FieldErrors, require_operator
 
 # The object kinds an entry may name: the audited models' and the settings'.
-OBJECT_KINDS = tuple(sorted(set(AUDITED.values()) | {"setting"}))
+OBJECT_KINDS = tuple(sorted(set(AUDITED.values()) | {"setting", "mail"}))
 
 def clean_filters(raw: Mapping[str, Any]) -> dict:
     """The filters of the log as given on the console or the API, checked: ``actor`` (user id),
@@ -74,10 +76,11 @@ def _query(filters: Mapping[str, Any]):
         query = query.where(AuditEntry.object_kind == filters["object_kind"])
     if "object_id" in filters:
         query = query.where(AuditEntry.object_id == filters["object_id"])
+    # The days are the reader's local calendar days (TIMEZONE), compared with the stored UTC.
     if "from" in filters:
-        query = query.where(AuditEntry.at >= datetime.combine(filters["from"], datetime.min.time()))
+        query = query.where(AuditEntry.at >= local_day_start_utc(filters["from"]))
     if "to" in filters:
-        query = query.where(AuditEntry.at < datetime.combine(filters["to"] + timedelta(days=1), datetime.min.time()))
+        query = query.where(AuditEntry.at < local_day_start_utc(filters["to"] + timedelta(days=1)))
     return query.order_by(AuditEntry.id.desc())
 
 

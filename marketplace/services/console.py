@@ -14,6 +14,7 @@ from models import (
 )
 
 from .errors import NotFound, require_operator
+from ..localtime import local_date
 
 SHOWN = 5  # items listed under each queue
 EXPIRING_DAYS = 14  # a published demand whose deadline falls within this many days
@@ -61,7 +62,7 @@ def queues(actor: User | None, now: datetime | None = None, today: date | None =
     """The console's queues (operators only)."""
     require_operator(actor)
     now = now or utcnow()
-    today = today or now.date()
+    today = today or local_date(now)
     return Queues(
         organizations=_queue(_awaiting(centers=False)),
         centers=_queue(_awaiting(centers=True)),

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from typing import Any
 
 from models import (
@@ -37,6 +36,7 @@ from .listings import (
     merged,
     require_owner,
 )
+from ..localtime import local_today
 
 FIELDS = ("title", "description", "summary", "field", "keywords", "budget_min", "budget_max",
           "deadline", "cooperation_mode", "trl_target", "region", "visibility")
@@ -99,7 +99,7 @@ def _clean(data: Mapping[str, Any], current: Demand | None, publishing: bool) ->
     # An unchanged deadline is not re-checked (the edit form sends every field back), except when
     # publishing: a demand must not go (back) on the list with a deadline that has passed.
     deadline_checked = current is None or publishing or deadline != current.deadline
-    if deadline is not None and deadline_checked and deadline <= date.today():
+    if deadline is not None and deadline_checked and deadline <= local_today():
         errors.add("deadline", "截止日期必须晚于今天。")
     if cleaned["visibility"] is Visibility.CONFIDENTIAL and not cleaned["summary"]:
         errors.add("summary", "保密需求须填写公开摘要。")

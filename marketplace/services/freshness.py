@@ -25,6 +25,7 @@ from .activity import notify, organization_members, record_listing_change
 from .compare_and_set import compare_and_set
 from .errors import Conflict
 from .pagination import page_rows
+from ..localtime import local_date
 
 CONFIRM_AFTER_DAYS = 180
 GRACE_DAYS = 30
@@ -60,12 +61,12 @@ def _owners(listing) -> list[User]:
 def close_past_deadline(now: datetime) -> int:
     """Published demands whose deadline has passed are closed."""
     done = 0
-    query = (sa.select(Demand).where(Demand.status == DemandStatus.PUBLISHED, Demand.deadline < now.date())
+    query = (sa.select(Demand).where(Demand.status == DemandStatus.PUBLISHED, Demand.deadline < local_date(now))
              .order_by(Demand.deadline, Demand.id))
     for demand in page_rows(query, BATCH, 0):
         try:
             audit.label(demand, "demand.expire", "截止日期已过，自动关闭")
-            compare_and_set(demand, "", Demand.status == DemandStatus.PUBLISHED, Demand.deadline < now.date(),
+            compare_and_set(demand, "", Demand.status == DemandStatus.PUBLISHED, Demand.deadline < local_date(now),
                             status=DemandStatus.CLOSED)
         except Conflict:  # closed, or its deadline moved, by someone else meanwhile
             continue

@@ -1,7 +1,8 @@
 """/api/v1/demands: create, read, list, patch, delete; visibility; validation; permissions."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from marketplace.localtime import local_today
+from datetime import timedelta
 
 import pytest
 
@@ -82,8 +83,8 @@ def test_create_needs_a_token(client):
 @pytest.mark.parametrize("overrides, fields", [
     ({"budget_min": 300, "budget_max": 100}, {"budget_max"}),
     ({"budget_min": -1}, {"budget_min"}),
-    ({"deadline": (date.today() - timedelta(days=1)).isoformat()}, {"deadline"}),
-    ({"deadline": date.today().isoformat()}, {"deadline"}),
+    ({"deadline": (local_today() - timedelta(days=1)).isoformat()}, {"deadline"}),
+    ({"deadline": local_today().isoformat()}, {"deadline"}),
     ({"deadline": "31/03/2027"}, {"deadline"}),
     ({"trl_target": 0}, {"trl_target"}),
     ({"trl_target": 10}, {"trl_target"}),

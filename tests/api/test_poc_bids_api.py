@@ -3,7 +3,8 @@
 withdrawal."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from marketplace.localtime import local_today
+from datetime import timedelta
 
 import pytest
 
@@ -94,7 +95,7 @@ def test_over_the_cap_is_fine_when_the_center_cofunds_it(api):
 
 def test_a_bid_after_the_deadline_or_on_a_closed_request_is_a_conflict(api):
     world, center = make_world(), make_center()
-    world.request.bid_deadline = date.today() - timedelta(days=1)
+    world.request.bid_deadline = local_today() - timedelta(days=1)
     db.session.commit()
     assert "截止" in error(bid(api, world, center), 409, "conflict")["message"]
     error(bid(api, make_world(with_request=False), center), 404, "not_found")
@@ -158,7 +159,7 @@ def test_withdrawal_until_the_deadline(api):
     error(api.post(f"/bids/{made.id}/withdraw", center), 409, "conflict")
     error(api.patch(f"/bids/{made.id}", center, {"revision": 1, "approach": "x"}), 409, "conflict")
     again = make_bid(center, world)  # withdrawn is not live: a new bid may follow
-    world.request.bid_deadline = date.today() - timedelta(days=1)
+    world.request.bid_deadline = local_today() - timedelta(days=1)
     db.session.commit()
     error(api.post(f"/bids/{again.id}/withdraw", center), 409, "conflict")
     assert db.session.get(Bid, again.id).status.value == "submitted"

@@ -3,7 +3,8 @@ centers' list best fit first, reading, cancelling, and a confidential demand's d
 centers."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from marketplace.localtime import local_today
+from datetime import timedelta
 
 import pytest
 from flask import current_app
@@ -33,7 +34,7 @@ def test_either_party_opens_a_request(api):
     body = ok(open_request(api, world, world.researcher, max_duration_months=None, notes=None), 201)
     assert body["pairing_id"] == world.pairing.id and body["status"] == "open_for_bids"
     assert (body["needs"], body["budget_cap"], body["max_duration_months"], body["notes"]) == ("both", 100, 12, "")
-    assert body["deadline"] == (date.today() + timedelta(days=30)).isoformat()
+    assert body["deadline"] == (local_today() + timedelta(days=30)).isoformat()
     assert body["id"] and body["created_at"].endswith("Z") and body["closed_at"] is None
     assert body["demand"]["title"] == world.pairing.demand.title and body["result"]["trl"] == 5
     assert body["choices"] == {"enterprise": None, "institution": None} and body["opened_by_id"] == world.researcher.id
@@ -59,7 +60,7 @@ def test_opening_bad_cases(api):
     error(open_request(api, world, make_center()), 404, "not_found")
     error(api.post(f"/pairings/{world.pairing.id}/validation-request", None, request_data()), 401, "unauthorized")
     fields = error(open_request(api, world, needs="everything", budget_cap=-5,
-                                deadline=(date.today() - timedelta(days=1)).isoformat(), max_duration_months=40),
+                                deadline=(local_today() - timedelta(days=1)).isoformat(), max_duration_months=40),
                    422, "validation_error")["fields"]
     assert set(fields) == {"needs", "budget_cap", "deadline", "max_duration_months"}
     fields = error(api.post(f"/pairings/{world.pairing.id}/validation-request", world.enterprise, {}),

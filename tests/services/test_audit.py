@@ -11,6 +11,7 @@ import json
 import pytest
 import sqlalchemy as sa
 
+from marketplace.localtime import local_date
 from marketplace.services import accounts, audit, audit_log, user_admin
 from marketplace.services.errors import NotFound, ValidationFailed
 from marketplace.services.visibility import RESTRICTED_DEMAND_FIELDS
@@ -192,7 +193,7 @@ def test_filters_select_by_actor_action_prefix_object_and_day(ctx):
     assert actions(action="user.enable") == ["user.enable"]
     assert actions(action="user.", object=f"user:{victim.id}") == ["user.enable", "user.disable", "user.create"]
     assert actions(action="user") == []  # exact unless it ends in "."
-    today = entries()[-1].at.date().isoformat()
+    today = local_date(entries()[-1].at).isoformat()  # the reader's calendar day (TIMEZONE)
     assert "user.disable" in actions(**{"from": today, "to": today})
     assert actions(**{"to": "2000-01-01"}) == []
 

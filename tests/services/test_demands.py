@@ -1,5 +1,6 @@
 """Demands: validation, life-cycle, PATCH semantics, ownership, visibility, disclosure, DB constraints."""
-from datetime import date, timedelta
+from marketplace.localtime import local_today
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -26,7 +27,7 @@ from models import (
 
 from ..factories import demand_data, make_demand, make_user
 
-TODAY = date.today()
+TODAY = local_today()
 D, P, C = DemandStatus.DRAFT, DemandStatus.PUBLISHED, DemandStatus.CLOSED
 ALLOWED = {(D, P), (P, C), (C, P)}
 

@@ -4,6 +4,7 @@ organization or role — operators only, a reason always, each move from the sta
 the web, the API and under simultaneous requests."""
 from __future__ import annotations
 
+from marketplace.localtime import local_today
 from collections import Counter
 
 import pytest
@@ -181,7 +182,7 @@ def test_the_console_is_the_operators_alone(client, path):
 
 
 def test_the_console_home_counts_its_queues(client):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from tests.factories import make_demand
 
@@ -190,8 +191,8 @@ def test_the_console_home_counts_its_queues(client):
     make_org(OrgKind.CENTER, name="待认证中心乙")
     owner = make_user(Role.ENTERPRISE)
     make_demand(owner, title="下周截止的需求", status="published",
-                deadline=(date.today() + timedelta(days=7)).isoformat())
-    make_demand(owner, title="远期需求", status="published", deadline=(date.today() + timedelta(days=60)).isoformat())
+                deadline=(local_today() + timedelta(days=7)).isoformat())
+    make_demand(owner, title="远期需求", status="published", deadline=(local_today() + timedelta(days=60)).isoformat())
     login(client, admin)
     page = client.get("/admin/").get_data(as_text=True)
     assert "待认证企业甲" in page and "待认证中心乙" in page and "下周截止的需求" in page and "远期需求" not in page

@@ -3,9 +3,10 @@ its owner, on the web list and the API alike (the leak: ``?region=秘`` listed i
 ordered it by the hidden budget, so a visitor could spell out a hidden value)."""
 from __future__ import annotations
 
+from marketplace.localtime import local_today
 import dataclasses
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -15,10 +16,10 @@ from models import Role, db
 from tests.factories import api_token, login, make_connected_pairing, make_demand, make_result, make_user
 
 SECRET = {"region": "秘密城市甲", "trl_target": 7, "cooperation_mode": "challenge", "budget_min": 900,
-          "budget_max": 1000, "deadline": (date.today() + timedelta(days=2)).isoformat(),
+          "budget_max": 1000, "deadline": (local_today() + timedelta(days=2)).isoformat(),
           "keywords": ["hiddenkeyword"], "description": "hiddendescword：只有发布方知道的工艺细节。"}
 PLAIN = {"region": "上海市", "trl_target": 5, "cooperation_mode": "development", "budget_min": 10,
-         "budget_max": 20, "deadline": (date.today() + timedelta(days=60)).isoformat(),
+         "budget_max": 20, "deadline": (local_today() + timedelta(days=60)).isoformat(),
          "keywords": ["公开"], "description": "公开的描述。"}
 
 # Every filter that reads a field a confidential demand hides, with a value only the hidden field

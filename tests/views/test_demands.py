@@ -1,7 +1,8 @@
 """Demand pages: browse, detail disclosure, create/edit forms, status buttons, permissions, CSRF."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from marketplace.localtime import local_today
+from datetime import timedelta
 
 import pytest
 
@@ -97,7 +98,7 @@ def test_list_filters(client, query, shown):
 @pytest.mark.parametrize("sort, order", [("budget", ["贵", "中", "廉"]), ("deadline", ["中", "廉", "贵"])])
 def test_list_sorting(client, sort, order):
     owner = make_user()
-    soon = date.today() + timedelta(days=10)
+    soon = local_today() + timedelta(days=10)
     make_demand(owner, title="需求廉", budget_min=1, budget_max=10, deadline=(soon + timedelta(days=5)).isoformat(),
                 status="published")
     make_demand(owner, title="需求贵", budget_min=1, budget_max=900, deadline=(soon + timedelta(days=50)).isoformat(),
@@ -197,7 +198,7 @@ def test_create_saves_a_draft_or_publishes(client, button, status):
 
 @pytest.mark.parametrize("overrides, field_message", [
     ({"budget_min": "300", "budget_max": "100"}, "预算上限不能低于下限。"),
-    ({"deadline": (date.today() - timedelta(days=1)).isoformat()}, "截止日期必须晚于今天。"),
+    ({"deadline": (local_today() - timedelta(days=1)).isoformat()}, "截止日期必须晚于今天。"),
     ({"visibility": "confidential", "summary": ""}, "保密需求须填写公开摘要。"),
     ({"title": ""}, "请填写标题。"),
     ({"title": "长" * 121}, None),
@@ -319,7 +320,7 @@ def test_stale_reopen_button_on_a_draft_does_not_publish(client):
 def test_a_demand_past_its_deadline_cannot_be_published(client):
     user = signed_in_enterprise(client)
     demand = make_demand(user)
-    demand.deadline = date.today() - timedelta(days=1)
+    demand.deadline = local_today() - timedelta(days=1)
     db.session.commit()
     post_action(client, demand.id, "publish")
     assert fresh(demand.id).status is DemandStatus.DRAFT

@@ -2,7 +2,8 @@
 nothing written on a refusal), revising with the revision the page showed (stale: 409), withdrawing."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from marketplace.localtime import local_today
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -97,7 +98,7 @@ def test_a_full_center_and_a_closed_deadline_are_refused(ctx):
     engage(make_world(), full)
     response = post(browser(ctx, full), new_url(world), **bid_form())
     assert response.status_code == 409 and "已满负荷" in text(response)
-    world.request.bid_deadline = date.today() - timedelta(days=1)
+    world.request.bid_deadline = local_today() - timedelta(days=1)
     db.session.commit()
     late = post(browser(ctx, make_center()), new_url(world), **bid_form())
     assert late.status_code == 409 and "方案征集已于" in text(late)

@@ -3,8 +3,9 @@ submission, errors on their fields), the request page for each viewer (confident
 back from centers, 404 for outsiders), cancelling, comparing bids, and the centers' ranked list."""
 from __future__ import annotations
 
+from marketplace.localtime import local_today
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from models import Bid, BidStatus, RequestStatus, Role, ValidationRequest, Visibility, db
 from tests.factories import make_user
@@ -39,7 +40,7 @@ def test_request_errors_show_on_their_fields_and_nothing_is_written(ctx):
     world = make_world(with_request=False)
     web = browser(ctx, world.enterprise)
     url = f"/pairings/{world.pairing.id}/validation/new"
-    late = (date.today() + timedelta(days=400)).isoformat()
+    late = (local_today() + timedelta(days=400)).isoformat()
     response = post(web, url, url, **form(budget_cap="0", deadline=late, max_duration_months="48"))
     body = text(response)
     assert response.status_code == 422
@@ -93,7 +94,7 @@ def test_a_center_sees_why_it_cannot_bid(ctx):
     assert "尚未通过平台认证" in unverified and f"/validation/requests/{world.request.id}/bids/new" not in unverified
     able = text(browser(ctx, make_center()).get(url))
     assert f"/validation/requests/{world.request.id}/bids/new" in able
-    world.request.bid_deadline = date.today() - timedelta(days=1)
+    world.request.bid_deadline = local_today() - timedelta(days=1)
     db.session.commit()
     late = text(browser(ctx, make_center()).get(url))
     assert "已截止" in late and "方案征集已于" in late

@@ -24,6 +24,7 @@ from ..passwords import verify_password
 from . import signing
 from .parties import engagement_members, engagement_party, get_engagement, require_party
 from .terms import terms_of
+from ...localtime import local_date
 
 GENESIS = "0" * 64
 CHAIN_LOCK = 7_244_501  # PostgreSQL advisory lock: one agreement joins the chain at a time
@@ -113,7 +114,7 @@ def _activate(engagement: Engagement) -> None:
                     Engagement.status == EngagementStatus.AWAITING_SIGNATURES,
                     status=EngagementStatus.ACTIVE, activated_at=now)
     for milestone in engagement.milestones:
-        milestone.due_on = now.date() + timedelta(weeks=milestone.due_week)
+        milestone.due_on = local_date(now) + timedelta(weeks=milestone.due_week)
     pairing = engagement.pairing
     record_event(EventKind.ENGAGEMENT_ACTIVATED, demand_id=pairing.demand_id, result_id=pairing.result_id,
                  pairing_id=pairing.id, field_code=pairing.demand.field_code, engagement_id=engagement.id)

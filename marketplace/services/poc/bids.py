@@ -23,6 +23,7 @@ from .centers import get_center, profile_of, running_engagements
 from .parties import get_bid, get_request, pairing_members, pairing_party
 from .requests import request_link
 from .terms import clean_terms, terms_of
+from ...localtime import local_today
 
 ONE_LIVE_BID = "本中心在这项请求上已有有效方案；请修改或撤回原方案。"
 
@@ -65,7 +66,7 @@ def submit_bid(actor: User, request_id: int, data: Mapping[str, Any], today: dat
     """A center's bid on an open request, before its deadline."""
     check_can_bid(actor)
     request = get_request(actor, request_id)
-    _open_for_bids(request, today or date.today())
+    _open_for_bids(request, today or local_today())
     cleaned = clean_terms(data, request)
     if db.session.scalar(sa.select(Bid.id).where(Bid.request_id == request.id, Bid.center_id == actor.organization_id,
                                                  Bid.status.in_([BidStatus.SUBMITTED, BidStatus.ACCEPTED]))):
@@ -116,7 +117,7 @@ def revise_bid(actor: User, bid_id: int, data: Mapping[str, Any], expected_revis
                today: date | None = None) -> Bid:
     """Replace the terms; ``expected_revision`` is the revision the page showed (stale: Conflict)."""
     bid = _own_live_bid(actor, bid_id)
-    _open_for_bids(bid.request, today or date.today())
+    _open_for_bids(bid.request, today or local_today())
     try:
         expected = int(str(expected_revision))
     except (TypeError, ValueError):
@@ -143,7 +144,7 @@ def revise_bid(actor: User, bid_id: int, data: Mapping[str, Any], expected_revis
 def withdraw_bid(actor: User, bid_id: int, today: date | None = None) -> Bid:
     """The center takes its bid back until the deadline."""
     bid = _own_live_bid(actor, bid_id)
-    _open_for_bids(bid.request, today or date.today())
+    _open_for_bids(bid.request, today or local_today())
     compare_and_set(bid, "方案状态已变化，请刷新页面。", Bid.status == BidStatus.SUBMITTED, status=BidStatus.WITHDRAWN)
     _clear_choices(bid)
     notify(pairing_members(bid.request.pairing), NotificationKind.BID_UPDATE,

@@ -20,6 +20,7 @@ from ..errors import Conflict, FieldErrors, NotFound
 from ..listings import DB_INT_MAX
 from .parties import engagement_members, get_engagement, require_party
 from .uploads import StoredFile, UploadStore
+from ...localtime import local_date, local_today
 
 TEXT_MAX = 5000
 COMMENT_MAX = 2000
@@ -148,7 +149,7 @@ class Progress:
 
 def progress(engagement: Engagement, today: date | None = None) -> Progress:
     """The progress view's figures."""
-    today = today or date.today()
+    today = today or local_today()
     ms = engagement.milestones
     by = {status: sum(m.payment for m in ms if m.payment_status is status) for status in PaymentStatus}
     upcoming = [m for m in ms if m.status is not MilestoneStatus.APPROVED]
@@ -162,7 +163,7 @@ def flag_overdue(now: datetime | None = None) -> list[Milestone]:
     now = now or utcnow()
     found = list(db.session.scalars(
         sa.select(Milestone).join(Engagement, Engagement.id == Milestone.engagement_id)
-        .where(Engagement.status == EngagementStatus.ACTIVE, Milestone.due_on < now.date(),
+        .where(Engagement.status == EngagementStatus.ACTIVE, Milestone.due_on < local_date(now),
                Milestone.status.in_([MilestoneStatus.PENDING, MilestoneStatus.REJECTED]),
                Milestone.overdue_notified_at.is_(None)).order_by(Milestone.id).limit(500)).unique())
     flagged = []

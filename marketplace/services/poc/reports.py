@@ -121,11 +121,12 @@ def _complete(engagement: Engagement, report: ValidationReport) -> None:
 def return_report(actor: User, engagement_id: int, comment) -> ValidationReport:
     """A party sends the report back to the center with a comment; the engagement is active again."""
     engagement, report, party = _submitted_report(actor, engagement_id, "退回")
-    note = str(comment or "").strip()
+    raw = str(comment or "")
+    note = raw.strip()
     errors = FieldErrors()
     if not note:
         errors.add("comment", "请说明退回的原因。")
-    elif len(note) > SUMMARY_MAX:
+    elif len(raw) > SUMMARY_MAX:  # as sent: the contract's maxLength counts the spaces around it too
         errors.add("comment", f"最多 {SUMMARY_MAX:,} 个字符。")
     errors.raise_if_any()
     report.status, report.return_comment = ReportStatus.RETURNED, note

@@ -14,6 +14,7 @@ from ..disclosure import needs_undertaking
 from ..visibility import Disclosure, disclosure, list_disclosure
 from .bids import bids_on, check_can_bid
 from .parties import get_request, pairing_party
+from ...localtime import local_today
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def request_page(viewer: User, request_id: int, today: date | None = None) -> Re
     request = get_request(viewer, request_id)
     party = pairing_party(viewer, request.pairing)
     bids = bids_on(viewer, request)
-    bidding_open = request.accepts_bids_on(today or date.today())
+    bidding_open = request.accepts_bids_on(today or local_today())
     is_center = viewer.role is Role.CENTER
     own = next((b for b in bids if is_center and b.center_id == viewer.organization_id
                 and b.status in (BidStatus.SUBMITTED, BidStatus.ACCEPTED)), None)

@@ -23,6 +23,7 @@ from ..match_index import MatchIndex
 from ..pairings import get_pairing
 from .fit import center_members, fitting_centers
 from .parties import get_request, pairing_members, pairing_party
+from ...localtime import local_today
 
 NOTES_MAX = 2000
 DEADLINE_MAX_DAYS = 180
@@ -85,7 +86,7 @@ def open_request(actor: User, pairing_id: int, data: Mapping[str, Any], index: M
     existing = current_request(pairing.id)
     if existing is not None:
         raise Conflict(f"这项对接已有验证请求（{existing.status.label}）。", {"pairing_id": "已有验证请求。"})
-    cleaned = _clean(data, today or date.today())
+    cleaned = _clean(data, today or local_today())
     request = ValidationRequest(pairing_id=pairing.id, opened_by_id=actor.id, **cleaned)
     try:
         with db.session.begin_nested():

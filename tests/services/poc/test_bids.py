@@ -1,6 +1,7 @@
 """Bids: who may bid, the term sheet's rules (each error naming its field), one live bid per
 center, revisions with history and stale-page refusal, withdrawal, who sees which bids."""
-from datetime import date, timedelta
+from marketplace.localtime import local_today
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -169,4 +170,4 @@ def test_parties_see_every_bid_a_center_only_its_own(ctx):
     with pytest.raises(NotFound):
         bids.bid_history(make_user(Role.ENTERPRISE), bid_a.id)
     assert len(db.session.scalars(sa.select(BidRevision)).all()) == 2
-    assert date.today()
+    assert local_today()

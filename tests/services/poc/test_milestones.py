@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from marketplace.localtime import local_date
 from marketplace.services.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from marketplace.services.poc import milestones
 from marketplace.services.poc.uploads import UploadStore
@@ -152,4 +153,4 @@ def test_overdue_milestones_are_flagged_once(active):
     notes = db.session.scalar(sa.select(sa.func.count()).select_from(Notification).where(
         Notification.kind == NotificationKind.MILESTONE_OVERDUE))
     assert notes == 3  # one member of each party
-    assert milestones.progress(engagement, later.date()).overdue == [engagement.milestones[0]]
+    assert milestones.progress(engagement, local_date(later)).overdue == [engagement.milestones[0]]  # local days

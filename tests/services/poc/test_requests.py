@@ -1,5 +1,6 @@
 """Validation requests: who opens them, on what, with what; cancelling; who hears of them."""
-from datetime import date, timedelta
+from marketplace.localtime import local_today
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -80,8 +81,8 @@ def test_a_concurrent_second_request_is_a_conflict_not_an_error(ctx, monkeypatch
 
 @pytest.mark.parametrize("change, field", [
     ({"needs": "everything"}, "needs"), ({"needs": ""}, "needs"), ({"budget_cap": 0}, "budget_cap"),
-    ({"budget_cap": "many"}, "budget_cap"), ({"deadline": date.today().isoformat()}, "deadline"),
-    ({"deadline": (date.today() + timedelta(days=181)).isoformat()}, "deadline"), ({"deadline": "soon"}, "deadline"),
+    ({"budget_cap": "many"}, "budget_cap"), ({"deadline": local_today().isoformat()}, "deadline"),
+    ({"deadline": (local_today() + timedelta(days=181)).isoformat()}, "deadline"), ({"deadline": "soon"}, "deadline"),
     ({"max_duration_months": 0}, "max_duration_months"), ({"max_duration_months": 37}, "max_duration_months"),
     ({"max_duration_months": "６"}, "max_duration_months"), ({"notes": "长" * 2001}, "notes"),
 ])
