@@ -25,6 +25,10 @@ keepalive = 5
 # Gunicorn's control socket sits at one fixed path per user (~/.gunicorn/gunicorn.ctl): two
 # servers on one machine (several nodes, or a test beside `make run`) would share it. Not used.
 control_socket_disable = True
+# Request lines up to gunicorn's maximum reach the app, which answers a query string longer than
+# MAX_QUERY_STRING (4096 bytes) with its own 414 page; only a line past 8190 bytes meets gunicorn's
+# bare 414 (unlimited would let one client hold any amount of memory with a line that never ends).
+limit_request_line = 8190
 
 
 def when_ready(server):

@@ -67,9 +67,9 @@ def test_a_center_cannot_verify_itself(client):
 def test_registration_takes_no_verification_and_no_other_organization(client):
     existing = make_user(Role.ENTERPRISE)
     answer = client.post("/auth/register", data={
-        "csrf_token": csrf_token(client, "/auth/register"), "role": "enterprise", "email": "newcomer@example.com",
+        "csrf_token": csrf_token(client, "/auth/register"), "account_type": "enterprise", "email": "newcomer@example.com",
         "display_name": "新人", "password": "long-enough-pass-7", "confirm": "long-enough-pass-7",
-        "organization_name": "新注册机构", "organization_kind": "enterprise", "organization_region": "上海市",
+        "organization_name": "新注册机构", "organization_region": "上海市",
         "verified": "y", "is_admin": "1", "organization_id": str(existing.organization_id)})
     assert answer.status_code == 302
     db.session.expire_all()

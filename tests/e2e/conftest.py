@@ -96,3 +96,14 @@ def post_demand(page, base: str, title: str, description: str, keywords: str, fi
     page.fill("#deadline", "2030-06-30")
     page.fill("#trl_target", str(trl))
     page.click(f"button[value={button}]")
+
+
+def confirm(page, answer: bool = True) -> str:
+    """Answer the page's own confirmation (app.js: a modal <dialog>, never the browser's confirm box)
+    and return its question."""
+    dialog = page.locator("dialog.confirm-dialog[open]")
+    dialog.wait_for(state="visible")
+    question = dialog.locator("p").inner_text()
+    dialog.locator(".confirm-yes" if answer else ".confirm-no").click()
+    dialog.wait_for(state="detached")
+    return question

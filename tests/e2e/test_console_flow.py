@@ -6,31 +6,25 @@ from __future__ import annotations
 
 import re
 
-from .conftest import DEMO_PASSWORD, post_demand, sign_in
+from .conftest import DEMO_PASSWORD, confirm, post_demand, sign_in
 
 ORG = "沪西精密传感科技有限公司（浏览器测试）"
-
-
-def confirm_dialogs(page) -> None:
-    page.on("dialog", lambda dialog: dialog.accept())
 
 
 def test_verify_publish_report_hide_restore(live_server, browser):
     owner = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
     owner.goto(f"{live_server}/auth/register")
-    owner.select_option("#role", "enterprise")
+    owner.select_option("#account_type", "enterprise")
     owner.fill("#email", "owner@e2e-console.cn")
     owner.fill("#display_name", "王工")
     owner.fill("#password", DEMO_PASSWORD)
     owner.fill("#confirm", DEMO_PASSWORD)
     owner.fill("#organization_name", ORG)
-    owner.select_option("#organization_kind", "enterprise")
     owner.fill("#organization_region", "上海")
     owner.click("form button.primary")
     owner.wait_for_url(f"{live_server}/me/")
 
     operator = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN").new_page()
-    confirm_dialogs(operator)
     sign_in(operator, live_server, "admin@demo.innobridge.cn")
     operator.goto(f"{live_server}/admin/")
     assert ORG in operator.locator(".queue").first.inner_text()
@@ -59,6 +53,7 @@ def test_verify_publish_report_hide_restore(live_server, browser):
     report_row = operator.locator("tr", has_text="疑似广告")
     report_row.locator("summary", has_text="隐藏内容").click()
     report_row.locator("button", has_text="隐藏").click()
+    confirm(operator)
     operator.wait_for_selector("text=内容已隐藏")
 
     visitor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -69,6 +64,7 @@ def test_verify_publish_report_hide_restore(live_server, browser):
     operator.goto(f"{live_server}/admin/reports")
     hidden_row = operator.locator("tr", has_text="高精度MEMS压力传感器温漂补偿")
     hidden_row.locator("button", has_text="恢复显示").click()
+    confirm(operator)
     operator.wait_for_selector("text=内容已恢复显示。")
     assert visitor.goto(demand_url).status == 200
     operator.goto(f"{live_server}/admin/audit?object=demand:{demand_id}")

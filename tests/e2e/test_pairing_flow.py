@@ -1,7 +1,7 @@
 """Issue 4's walk-through in a browser: the demo enterprise opens a demand, reads the explained
 suggestions, proposes a pairing; the demo researcher reads and accepts it; they exchange
 messages; the public statistics page counts the connection."""
-from .conftest import once_refreshed, sign_in
+from .conftest import confirm, once_refreshed, sign_in
 
 DEMAND = "揭榜挂帅：五轴加工中心热变形误差实时补偿"
 RESULT = "数控机床热误差关键测点优选与自适应实时补偿技术"
@@ -32,8 +32,8 @@ def test_propose_accept_and_talk(live_server, browser):
     assert researcher.locator(".nav-links .badge-count").count() == 1  # unread notification
     researcher.goto(pairing_url)
     assert "现场测点评估" in researcher.locator(".prose").first.inner_text()
-    researcher.once("dialog", lambda dialog: dialog.accept())
     researcher.click("text=接受对接")
+    assert confirm(researcher) == "接受后双方进入对接，可以继续沟通。确定接受吗？"
     researcher.wait_for_selector("h1:has-text('已对接')")
     researcher.fill("#body", "可以，下周二我们带热电偶阵列到现场。")
     researcher.click("#thread button.primary")

@@ -4,11 +4,12 @@ term sheet form; the enterprise compares the bids and both parties choose the de
 three sign with their passwords; the center delivers the milestones (one with a PDF), the parties
 approve them, the center files its report and both parties accept it; the public statistics page
 counts one more completed validation and the deal amount grows by the contract's total."""
-from datetime import date, timedelta
+from marketplace.localtime import local_today
+from datetime import timedelta
 
 import pytest
 
-from .conftest import DEMO_PASSWORD, once_refreshed, sign_in
+from .conftest import DEMO_PASSWORD, confirm, once_refreshed, sign_in
 from .poc_steps import PDF, fill_bid, poc_figures, shoot
 
 expect = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed").expect
@@ -30,14 +31,13 @@ OTHER = {"approach": "委托新区合作的压铸企业在产线上试用打磨�
 
 @pytest.fixture
 def people(browser, live_server):
-    """A signed-in person per browser context (own cookies); confirm() dialogs are answered yes."""
+    """A signed-in person per browser context (own cookies)."""
     contexts = []
 
     def person(email=None):
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         contexts.append(context)
         page = context.new_page()
-        page.on("dialog", lambda dialog: dialog.accept())
         if email:
             sign_in(page, live_server, email)
         return page
@@ -62,7 +62,7 @@ def open_request(enterprise, base: str) -> str:
     panel.locator("a", has_text="申请概念验证").click()
     enterprise.check("input[name=needs][value=both]")
     enterprise.fill("#budget_cap", "60")
-    enterprise.fill("#deadline", (date.today() + timedelta(days=30)).isoformat())
+    enterprise.fill("#deadline", (local_today() + timedelta(days=30)).isoformat())
     enterprise.fill("#max_duration_months", "8")
     enterprise.fill("#notes", "请在我司 3 种铸铝壳体上验证打磨后表面粗糙度 Ra≤1.6 μm、节拍≤90 秒，并评估压铸行业的付费意愿。")
     shoot(enterprise, "01-request-form")
@@ -151,6 +151,7 @@ def test_validation_from_request_to_accepted_report(live_server, people, tmp_pat
     shoot(enterprise, "06-compare")
     chosen = next(i for i, c in enumerate(columns) if DEMO_CENTER in c)
     table.locator("tr.actions-row td").nth(chosen).locator("button", has_text="选定此方案").click()
+    confirm(enterprise)
     flashed(enterprise, f"已代表需求企业选定 {DEMO_CENTER} 的方案")
     expect(enterprise.locator(".bid-card", has_text=DEMO_CENTER)).to_contain_text("需求企业已选定")
 
@@ -159,6 +160,7 @@ def test_validation_from_request_to_accepted_report(live_server, people, tmp_pat
     researcher.goto(request_url)
     expect(researcher.locator(".choices")).to_contain_text(f"需求企业：已选定 {DEMO_CENTER}")
     researcher.locator(".bid-card", has_text=DEMO_CENTER).locator("button", has_text="选定此方案").click()
+    confirm(researcher)
     flashed(researcher, "验证项目已建立")
     expect(researcher.locator("h1 .badge")).to_have_text("待签署协议")
     shoot(researcher, "07-engagement-awaiting-signatures")
@@ -188,6 +190,7 @@ def test_validation_from_request_to_accepted_report(live_server, people, tmp_pat
     approve(enterprise, first, "数据完整，同意验收。")
     expect(enterprise.locator(".timeline .step", has_text=first)).to_contain_text("款项应付")
     enterprise.locator(".timeline .step", has_text=first).locator("button", has_text="登记已付").click()
+    confirm(enterprise)
     flashed(enterprise, "已登记付款")
     expect(enterprise.locator(".timeline .step", has_text=first)).to_contain_text("款项已付")
     center.goto(engagement_url)
@@ -212,6 +215,7 @@ def test_validation_from_request_to_accepted_report(live_server, people, tmp_pat
     for page, waiting in ((enterprise, True), (researcher, False)):
         page.goto(engagement_url)
         page.click("#report button:has-text('确认验证报告')")
+        confirm(page)
         flashed(page, "已确认验证报告")
         if waiting:
             expect(page.locator("#report")).to_contain_text("本方已确认，等待另一方确认")

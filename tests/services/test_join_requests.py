@@ -106,9 +106,9 @@ def test_signing_up_to_join_on_the_web_and_approving_in_the_workspace(client, ne
     owner = make_user(Role.RESEARCHER, organization=make_org(OrgKind.UNIVERSITY, name="华东理工大学（测试）"))
     page = new_client()
     token = csrf_token(page, "/auth/register")
-    form = {"csrf_token": token, "role": "researcher", "email": "li.si@ecust.example.cn", "display_name": "李四",
+    form = {"csrf_token": token, "account_type": "university", "email": "li.si@ecust.example.cn", "display_name": "李四",
             "password": JOINER_PASSWORD, "confirm": JOINER_PASSWORD, "organization_name": "华东理工大学（测试）",
-            "organization_kind": "university", "organization_region": "上海"}
+            "organization_region": "上海"}
     refused = page.post("/auth/register", data=form)
     assert refused.status_code == 400 and "申请加入该机构" in refused.get_data(as_text=True)
     answer = page.post("/auth/register", data=form | {"join": "y", "join_message": "化工学院李四"})

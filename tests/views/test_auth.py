@@ -12,9 +12,9 @@ COOKIE = "innobridge_session"
 
 def register_form(**overrides) -> dict:
     return {
-        "role": "enterprise", "email": "new@example.com", "display_name": "王工",
+        "account_type": "enterprise", "email": "new@example.com", "display_name": "王工",
         "password": "long-enough-pass-7", "confirm": "long-enough-pass-7",
-        "organization_name": "苏州新能科技有限公司", "organization_kind": "enterprise",
+        "organization_name": "苏州新能科技有限公司",
         "organization_region": "江苏省苏州市",
     } | overrides
 
@@ -57,8 +57,9 @@ def test_register_creates_account_and_organization_and_signs_in(client):
     ({"password": "short", "confirm": "short"}, None),
     ({"email": "not-an-email"}, None),
     ({"organization_name": ""}, "请填写机构名称。"),
-    ({"role": "admin"}, None),
-    ({"role": "researcher", "organization_kind": "enterprise"}, None),
+    ({"account_type": "admin"}, None),  # not an option of the form
+    ({"account_type": "service"}, None),  # 服务机构: operators only, never a sign-up
+    ({"account_type": ""}, None),
 ])
 def test_register_errors_are_shown_and_nothing_is_written(client, overrides, message):
     data = register_form(csrf_token=csrf_token(client, "/auth/register")) | overrides
@@ -69,6 +70,20 @@ def test_register_errors_are_shown_and_nothing_is_written(client, overrides, mes
         assert message in response.get_data(as_text=True)
     assert count(User) == 0 and count(Organization) == 0
     assert not signed_in(client)
+
+
+@pytest.mark.parametrize("account_type, role, kind", [
+    ("enterprise", Role.ENTERPRISE, "enterprise"), ("university", Role.RESEARCHER, "university"),
+    ("institute", Role.RESEARCHER, "institute"), ("center", Role.CENTER, "center"),
+])
+def test_one_question_decides_role_and_organization_kind(client, account_type, role, kind):
+    form_page = client.get("/auth/register").get_data(as_text=True)
+    assert form_page.count("<select") == 1 and 'name="organization_kind"' not in form_page  # asked once
+    data = register_form(csrf_token=csrf_token(client, "/auth/register"), account_type=account_type)
+    assert client.post("/auth/register", data=data).status_code == 302
+    db.session.expire_all()
+    user = db.session.scalar(db.select(User).where(User.email == "new@example.com"))
+    assert user.role is role and user.organization.kind.value == kind
 
 
 def test_register_refuses_an_existing_organization_name(client):

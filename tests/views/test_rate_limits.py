@@ -99,8 +99,8 @@ def test_registration_is_limited_per_address(client, new_client, app, monkeypatc
         browser = new_client()
         token = csrf_token(browser, "/auth/register")
         return browser.post("/auth/register", environ_base={"REMOTE_ADDR": address}, data={
-            "role": "enterprise", "email": f"new{n}@example.com", "display_name": "新用户", "password": "long-enough-9",
-            "confirm": "long-enough-9", "organization_name": f"新机构{n}", "organization_kind": "enterprise",
+            "account_type": "enterprise", "email": f"new{n}@example.com", "display_name": "新用户", "password": "long-enough-9",
+            "confirm": "long-enough-9", "organization_name": f"新机构{n}",
             "organization_region": "上海市", "csrf_token": token})
 
     assert [register(n, ADDRESS_A).status_code for n in (1, 2)] == [302, 302]
