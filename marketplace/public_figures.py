@@ -1,5 +1,5 @@
-"""The public figures (the home page's counts, the statistics) through the shared cache: each is
-recomputed only when the data it depends on changed — and then at most once every
+"""The public figures (the statistics, and the home page's counts taken from them) through the
+shared cache: they are recomputed only when the data they depend on changed — and then at most once every
 FIGURES_MIN_AGE_SECONDS, or every FIGURES_COST_FACTOR times as long as it took to compute,
 whichever is longer — while the previous copy is answered (shared by every worker when Redis is
 configured). At a million listings the statistics take seconds to count from the events, so
@@ -12,7 +12,9 @@ from flask import current_app
 
 from .extensions import cache, in_background
 from .request_limits import unlimited
-from .services import browse, stats
+from .services import stats
+
+HOME_FIGURES = ("demands", "results", "organizations")  # the counts the home page shows
 
 
 def _unlimited(compute):
@@ -34,11 +36,12 @@ def statistics() -> dict:
 
 
 def home_counts() -> dict:
-    """Published demands and results, organizations."""
-    return _figure("home:counts", browse.counts, browse.counts_version())
+    """Demands and results ever published, organizations registered: the statistics' own figures,
+    from the same cached copy, so the home page and the statistics page never disagree."""
+    figures = statistics()
+    return {name: figures[name] for name in HOME_FIGURES}
 
 
 def warm() -> None:
-    """Compute both now (gunicorn's master calls this before forking, so every worker starts with them)."""
+    """Compute them now (gunicorn's master calls this before forking, so every worker starts with them)."""
     statistics()
-    home_counts()

@@ -124,15 +124,17 @@ def test_a_dead_redis_is_a_miss_not_an_error():
 
 
 def test_the_home_counts_are_kept_while_nothing_changed(ctx, monkeypatch):
-    """The version survives the cache's JSON: an unchanged platform is not recounted."""
+    """The version survives the cache's JSON: an unchanged platform is not recounted. The home
+    page's counts are the statistics' copy: one computation serves both pages."""
     from marketplace import public_figures
-    from marketplace.services import browse
+    from marketplace.services import stats
 
     calls = []
-    real = browse.counts
-    monkeypatch.setattr(browse, "counts", lambda: calls.append(1) or real())
+    real = stats.funnel
+    monkeypatch.setattr(stats, "funnel", lambda: calls.append(1) or real())
     public_figures.home_counts()
     public_figures.home_counts()
+    public_figures.statistics()
     assert calls == [1]
     from tests.factories import make_org
     make_org()  # a new organization: the version moves

@@ -261,26 +261,3 @@ def listings_version() -> tuple[int, int, int]:
 
     return tuple(db.session.scalar(sa.select(sa.func.max(column))) or 0
                  for column in (ListingChange.id, Demand.id, Result.id))
-
-
-def counts_version() -> str:
-    """What the home page's counts depend on: the listings and new organizations (index reads);
-    a string, as the shared cache stores versions in JSON."""
-    from models import Organization
-
-    org = db.session.scalar(sa.select(sa.func.max(Organization.id))) or 0
-    return ":".join(map(str, (*listings_version(), org)))
-
-
-def counts() -> dict[str, int]:
-    """Published demand and result counts, organizations, for the home page."""
-    from models import Organization
-
-    def count(stmt) -> int:
-        return db.session.scalar(stmt) or 0
-
-    return {
-        "demands": count(sa.select(sa.func.count()).where(Demand.status == DemandStatus.PUBLISHED)),
-        "results": count(sa.select(sa.func.count()).where(Result.status == ResultStatus.PUBLISHED)),
-        "organizations": count(sa.select(sa.func.count(Organization.id))),
-    }

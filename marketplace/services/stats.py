@@ -1,16 +1,21 @@
 """The honest funnel: every figure is counted from recorded events (``Event`` rows), never from
 the current state of listings, pairings, requests, bids or engagements, so nothing can be
-inflated by editing rows. The proof-of-concept figures are folded in ``stats_poc``.
+inflated by editing rows (the one exception: the organizations registered, counted from their
+table). The proof-of-concept figures are folded in ``stats_poc``. The home page shows these same
+figures (``public_figures.home_counts``), so one label means one number everywhere.
 
-对接率 (connection rate) = demands with at least one connected pairing ÷ demands published."""
+对接率 (connection rate) = demands with at least one connected pairing ÷ demands published.
+Months are local calendar months (``TIMEZONE``): an event at 2026-10-31 17:30 UTC is
+2026-11-01 01:30 in Shanghai and counts in November."""
 from __future__ import annotations
 
 from datetime import datetime
 
 import sqlalchemy as sa
 
-from models import Event, EventKind, Field, db, utcnow
+from models import Event, EventKind, Field, Organization, db, utcnow
 
+from ..localtime import local_month_start_utc, to_local
 from .stats_poc import PocFigures, empty_figures, empty_month, funnel_steps, poc_figures
 
 MONTHS = 12
@@ -91,44 +96,62 @@ def _by_field(fields, poc: PocFigures) -> list[dict]:
 
 
 def _month_starts(now: datetime) -> list[tuple[int, int]]:
-    """(year, month) of the last ``MONTHS`` months, oldest first, the current one last."""
-    months, year, month = [], now.year, now.month
+    """(year, month) of the last ``MONTHS`` local months, oldest first, the current one last."""
+    local = to_local(now)
+    months, year, month = [], local.year, local.month
     for _ in range(MONTHS):
         months.append((year, month))
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     return months[::-1]
 
 
+def month_bounds(months: list[tuple[int, int]]) -> list[datetime]:
+    """The first instant (naive UTC) of each local month, and of the month after the last."""
+    year, month = months[-1]
+    following = (year + 1, 1) if month == 12 else (year, month + 1)
+    return [local_month_start_utc(y, m) for y, m in (*months, following)]
+
+
+def month_index(column, bounds: list[datetime]):
+    """SQL: which of the months ``bounds`` delimit a stored time falls in (0 = the oldest). The
+    boundaries are computed in Python, so both SQLite and PostgreSQL bucket by local month."""
+    return sa.case(*((column >= bound, index) for index, bound in reversed(list(enumerate(bounds[:-1])))),
+                   else_=-1)
+
+
 def _by_month(now: datetime, poc: PocFigures) -> list[dict]:
-    """Per calendar month (UTC) of the last year: publications, pairing and PoC steps that month."""
+    """Per local calendar month of the last year: publications, pairing and PoC steps that month."""
     months = _month_starts(now)
-    start = datetime(*months[0], 1)
+    bounds = month_bounds(months)
     subject = sa.case((Event.kind == EventKind.DEMAND_PUBLISHED, Event.demand_id),
                       (Event.kind == EventKind.RESULT_PUBLISHED, Event.result_id), else_=Event.pairing_id)
-    year, month = sa.extract("year", Event.created_at), sa.extract("month", Event.created_at)
     names = {kind: name for name, (kind, _) in LISTING_FIGURES.items()}
     names.update({kind: name for name, kind in PAIRING_FIGURES.items()})
+    # bucketed in a subquery: PostgreSQL would not match a GROUP BY on the CASE's own parameters
+    events = (sa.select(Event.kind, subject.label("subject"), month_index(Event.created_at, bounds).label("month"))
+              .where(Event.created_at >= bounds[0], Event.created_at < bounds[-1], Event.kind.in_(list(names)))
+              .subquery())
     rows = db.session.execute(
-        sa.select(Event.kind, year, month, sa.func.count(sa.distinct(subject)))
-        .where(Event.created_at >= start, Event.kind.in_(list(names))).group_by(Event.kind, year, month)).all()
-    table = {ym: dict.fromkeys([*LISTING_FIGURES, *PAIRING_FIGURES], 0) for ym in months}
-    for kind, y, m, count in rows:
-        if (int(y), int(m)) in table:
-            table[(int(y), int(m))][names[kind]] = count
+        sa.select(events.c.kind, events.c.month, sa.func.count(sa.distinct(events.c.subject)))
+        .group_by(events.c.kind, events.c.month)).all()
+    table = [dict.fromkeys([*LISTING_FIGURES, *PAIRING_FIGURES], 0) for _ in months]
+    for kind, index, count in rows:
+        table[index][names[kind]] = count
     return [{"month": f"{y:04d}-{m:02d}", **figures, **poc.by_month.get((y, m), empty_month())}
-            for (y, m), figures in table.items()]
+            for (y, m), figures in zip(months, table)]
 
 
 def funnel(now: datetime | None = None) -> dict:
-    """Every figure of the statistics page and ``GET /api/v1/stats``: listings and pairings, the
-    proof-of-concept stage (validation requests, bids, engagements by status, completed
-    validations by verdict, deal amount), the funnel from publication to validation; per field
-    and per month."""
+    """Every figure of the statistics page, ``GET /api/v1/stats`` and the home page: listings,
+    organizations and pairings, the proof-of-concept stage (validation requests, bids,
+    engagements by status, completed validations by verdict, deal amount), the funnel from
+    publication to validation; per field and per local month."""
     totals = _totals()
     fields = _listing_fields()
     poc = poc_figures(fields)
     return {
         **{name: totals[name] for name in (*LISTING_FIGURES, *PAIRING_FIGURES)},
+        "organizations": db.session.scalar(sa.select(sa.func.count(Organization.id))) or 0,
         "connected_demands": totals["connected_demands"],
         "connection_rate": _rate(totals["connected_demands"], totals["demands"]),
         **poc.totals, "poc_open": True,
@@ -139,8 +162,9 @@ def funnel(now: datetime | None = None) -> dict:
 
 
 def figures_version(now: datetime | None = None) -> str:
-    """What the figures depend on, cheaply: the newest event and the current month (the months
-    shown roll over). Equal versions mean equal figures, so a cached copy stays exact."""
-    now = now or utcnow()
+    """What the figures depend on, cheaply: the newest event, the newest organization and the
+    current local month (the months shown roll over). Equal versions mean equal figures, so a
+    cached copy stays exact."""
     newest = db.session.scalar(sa.select(sa.func.max(Event.id))) or 0
-    return f"{newest}:{now:%Y-%m}"
+    organization = db.session.scalar(sa.select(sa.func.max(Organization.id))) or 0
+    return f"{newest}:{organization}:{to_local(now or utcnow()):%Y-%m}"

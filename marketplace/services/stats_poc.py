@@ -21,6 +21,8 @@ import sqlalchemy as sa
 
 from models import EngagementStatus, Event, EventKind, Verdict, db
 
+from ..localtime import to_local
+
 ENGAGEMENT_STATES = (EngagementStatus.AWAITING_SIGNATURES.value, EngagementStatus.ACTIVE.value,
                      EngagementStatus.COMPLETED.value)
 POC_KINDS = (EventKind.VALIDATION_REQUESTED, EventKind.BID_SUBMITTED, EventKind.ENGAGEMENT_CREATED,
@@ -100,7 +102,7 @@ class Tally:
 
 @dataclass
 class PocFigures:
-    """The PoC figures: for the whole platform, per field code and per (year, month)."""
+    """The PoC figures: for the whole platform, per field code and per local (year, month)."""
 
     totals: dict
     by_field: dict[str | None, dict]
@@ -122,7 +124,8 @@ def poc_figures(demand_fields) -> PocFigures:
         code = event.field_code or demand_field
         if is_engagement:
             code = engagement_field.setdefault(key, code)
-        for tally in (total, fields[code], months[(event.created_at.year, event.created_at.month)]):
+        local = to_local(event.created_at)  # the local calendar month, as the listing figures
+        for tally in (total, fields[code], months[(local.year, local.month)]):
             tally.add(event, key)
     return PocFigures(total.figures(), {code: t.figures() for code, t in fields.items()},
                       {ym: t.month() for ym, t in months.items()})

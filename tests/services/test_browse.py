@@ -1,5 +1,6 @@
 """Browse and search: filters, sorting with deterministic ties, pagination, Chinese keyword search."""
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
+from marketplace.localtime import local_today
 
 import pytest
 import sqlalchemy as sa
@@ -11,7 +12,7 @@ from models import Demand, Result, Role, db
 
 from ..factories import make_demand, make_result, make_user
 
-TODAY = date.today()
+TODAY = local_today()
 
 
 def published_demand(user, **overrides) -> Demand:
@@ -379,5 +380,7 @@ def test_home_page_latest_and_counts(ctx):
     first, second = published_demand(user), published_demand(user)
     published_result(researcher)
     assert [d.id for d in browse.latest(Demand, demands.DemandStatus.PUBLISHED)] == [second.id, first.id]
-    assert browse.counts() == {"demands": 2, "results": 1, "organizations": 2}
+    from marketplace.public_figures import home_counts  # the statistics' figures (tests/views/test_stats.py)
+
+    assert home_counts() == {"demands": 2, "results": 1, "organizations": 2}
     assert db.session.scalar(sa.select(sa.func.count(Demand.id))) == 3

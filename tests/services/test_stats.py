@@ -1,9 +1,12 @@
-"""The honest funnel: counted from events only; connection rate, per field and per month."""
+"""The honest funnel: counted from events only; connection rate, per field and per local month."""
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
+
+from marketplace.localtime import to_local
 from marketplace.services import demands, stats
 from marketplace.services.activity import record_event
-from models import (Demand, DemandStatus, EventKind, Pairing, PairingStatus, Role, Side, Visibility, db,
+from models import (Demand, DemandStatus, Event, EventKind, Pairing, PairingStatus, Role, Side, Visibility, db,
                     utcnow)
 
 from ..factories import make_demand, make_result, make_user
@@ -127,7 +130,7 @@ def test_by_month_covers_the_last_twelve_months(ctx):
     now = utcnow()
     figures = stats.funnel(now)
     months = figures["by_month"]
-    assert months[-1]["month"] == f"{now.year:04d}-{now.month:02d}" and months[-1]["demands"] == 1
+    assert months[-1]["month"] == f"{to_local(now):%Y-%m}" and months[-1]["demands"] == 1
     assert sum(m["demands"] for m in months) == 1 and figures["demands"] == 1
     assert stats.funnel(datetime(now.year + 2, 1, 15))["by_month"][-1]["month"] == f"{now.year + 2}-01"
 
@@ -148,3 +151,71 @@ def test_the_pairing_service_feeds_the_funnel(ctx):
     figures = stats.funnel()
     assert (figures["pairings"], figures["connected_pairings"], figures["declined"]) == (2, 1, 1)
     assert figures["connection_rate"] == 1.0 and field_row(figures, "new_energy")["connected_pairings"] == 1
+
+
+def at(event, when: datetime) -> None:
+    """Move a recorded event to ``when`` (naive UTC, as stored)."""
+    event.created_at = when
+    db.session.commit()
+
+
+def published_at(user, when: datetime, **overrides):
+    """A demand (a draft row) with a publication event at ``when``."""
+    demand = make_demand(user, **overrides)
+    at(record_event(EventKind.DEMAND_PUBLISHED, demand_id=demand.id, field_code=demand.field_code), when)
+    return demand
+
+
+def test_months_are_local_calendar_months_either_side_of_a_boundary(ctx):
+    """Asia/Shanghai is UTC+8: 2026-10-31 15:59 UTC is still October there, 16:00 and 17:30 UTC
+    are already November; the same for the PoC figures and at the edge of the twelve months."""
+    enterprise, researcher = make_user(), make_user(Role.RESEARCHER)
+    published_at(enterprise, datetime(2026, 10, 31, 15, 59))
+    published_at(enterprise, datetime(2026, 10, 31, 16, 0))
+    late = published_at(enterprise, datetime(2026, 10, 31, 17, 30))
+    published_at(enterprise, datetime(2025, 12, 31, 15, 59, 59))  # 2025-12-31 23:59:59 locally: before the window
+    published_at(enterprise, datetime(2025, 12, 31, 16, 0))  # 2026-01-01 00:00 locally: its first month
+    row = pairing(late, make_result(researcher), enterprise)  # a draft result: no publication event
+    at(db.session.scalars(sa.select(Event).where(Event.pairing_id == row.id)).one(), datetime(2026, 11, 30, 15, 59))
+    connected = record_event(EventKind.PAIRING_CONNECTED, demand_id=late.id, result_id=row.result_id,
+                             pairing_id=row.id, field_code=late.field_code)
+    at(connected, datetime(2026, 11, 30, 16, 0))  # 2026-12-01 00:00 locally
+    at(record_event(EventKind.VALIDATION_REQUESTED, demand_id=late.id, pairing_id=row.id,
+                    field_code=late.field_code), datetime(2026, 10, 31, 16, 30))
+    figures = stats.funnel(datetime(2026, 12, 15, 4, 0))
+    months = {m["month"]: m for m in figures["by_month"]}
+    assert [*months][::11] == ["2026-01", "2026-12"]
+    assert (months["2026-10"]["demands"], months["2026-11"]["demands"], months["2026-01"]["demands"]) == (1, 2, 1)
+    assert sum(m["demands"] for m in months.values()) == 4 and figures["demands"] == 5
+    assert (months["2026-11"]["pairings"], months["2026-11"]["connected_pairings"]) == (1, 0)
+    assert months["2026-12"]["connected_pairings"] == 1
+    assert (months["2026-10"]["validation_requests"], months["2026-11"]["validation_requests"]) == (0, 1)
+
+
+def test_the_current_month_is_the_local_one(ctx):
+    """At 2026-12-31 16:30 UTC it is already January 2027 in Shanghai: the last month shown, the
+    month an event of that instant counts in, and the cached figures' version all say so."""
+    enterprise = make_user()
+    published_at(enterprise, datetime(2026, 12, 31, 16, 30))
+    new_year = datetime(2026, 12, 31, 16, 30)
+    months = stats.funnel(new_year)["by_month"]
+    assert (months[0]["month"], months[-1]["month"], months[-1]["demands"]) == ("2026-02", "2027-01", 1)
+    assert stats.figures_version(new_year).endswith(":2027-01")
+    assert stats.figures_version(datetime(2026, 12, 31, 15, 59)).endswith(":2026-12")
+
+
+def test_another_zone_moves_the_months(ctx):
+    """TIMEZONE decides: the same instant is October in New York (UTC-4 then) and November in Shanghai."""
+    published_at(make_user(), datetime(2026, 11, 1, 2, 0))
+    ctx.config["TIMEZONE"] = "America/New_York"
+    try:
+        months = {m["month"]: m["demands"] for m in stats.funnel(datetime(2026, 11, 20))["by_month"]}
+    finally:
+        ctx.config["TIMEZONE"] = "Asia/Shanghai"
+    assert (months["2026-10"], months["2026-11"]) == (1, 0)
+    assert {m["month"]: m["demands"] for m in stats.funnel(datetime(2026, 11, 20))["by_month"]}["2026-11"] == 1
+
+
+def test_organizations_are_counted(ctx):
+    make_user(), make_user(Role.RESEARCHER)
+    assert stats.funnel()["organizations"] == 2
