@@ -1,4 +1,4 @@
-"""API: demands and results (list with filters, create, read, patch, delete)."""
+"""API: demands and results (list with filters, create, read, patch, delete, the quality meter)."""
 from __future__ import annotations
 
 from flask import request
@@ -7,7 +7,8 @@ from models import Role, db
 from .. import http_cache
 from ..extensions import match_index
 from ..ratelimits import listing_limit
-from ..services import browse, confidentiality, demands, results
+from ..services import browse, confidentiality, demands, listing_quality, results
+from ..services.listing_quality_input import read_demand_draft, read_result_draft
 from . import api_bp, created, current_api_user, idempotent, json_body, page_json, page_params, token_required
 from .serializers import demand_json, result_json
 
@@ -36,6 +37,13 @@ def create_demand():
     user = current_api_user()
     demand = demands.create_demand(user, json_body())
     return created(demand_json(demand, user))
+
+
+@api_bp.post("/demands/quality")
+@token_required(Role.ENTERPRISE)
+def demand_quality():
+    """The quality meter of a demand body (a create's fields, none required): score, band, hints; saves nothing."""
+    return listing_quality.assess_demand(read_demand_draft(json_body())).as_dict()
 
 
 @api_bp.get("/demands/<int:demand_id>")
@@ -94,6 +102,13 @@ def create_result():
     user = current_api_user()
     result = results.create_result(user, json_body())
     return created(result_json(result, user))
+
+
+@api_bp.post("/results/quality")
+@token_required(Role.RESEARCHER)
+def result_quality():
+    """The quality meter of a result body (a create's fields, none required): score, band, hints; saves nothing."""
+    return listing_quality.assess_result(read_result_draft(json_body())).as_dict()
 
 
 @api_bp.get("/results/<int:result_id>")

@@ -68,7 +68,9 @@ class ResultForm(FlaskForm):
     field = SelectField("技术领域", validators=[InputRequired("请选择技术领域。")])
     keywords = StringField("关键词（用逗号或顿号分隔）", validators=[Length(max=400)])
     trl = TrlField("技术成熟度（TRL 1–9）", validators=[InputRequired("请填写 TRL。"), NumberRange(1, 9)])
-    maturity = SelectField("成熟阶段", choices=options(Maturity.choices()))
+    # no stage chosen in advance: a silent "实验室" is the kind of unconsidered value the quality meter asks about
+    maturity = SelectField("成熟阶段", choices=options([("", "请选择成熟阶段")] + Maturity.choices()),
+                           validators=[InputRequired("请选择成熟阶段。")])
     patents = TextAreaField("专利（每行一项：专利号 状态，如 CN202310456789.1 已授权）", validators=[Length(max=2000)])
     transfer_modes = MultiCheckboxField("转化方式", choices=options(TransferMode.choices()))
     asking_price = DecimalField("期望价格（万元，留空为面议）", places=2, validators=[Optional(), NumberRange(min=0)])
