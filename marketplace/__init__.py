@@ -29,7 +29,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Application factory: config → extensions → blueprints → errors → cli."""
     from models import db
 
-    from . import alerts, audit_context, cli, errors, headers, http_cache, ratelimits, request_limits, security, templating
+    from . import (
+        alerts, audit_context, cli, errors, headers, http_cache, jobs, mail, ratelimits, request_limits, security,
+        templating,
+    )
     from .api import api_bp
     from .cache import Cache
     from .config import load_config
@@ -45,6 +48,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     db.init_app(app)
+    jobs.init_app(app)  # after db: its teardown runs first; its after_request last, after alerts' and mail's
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
     request_limits.init_app(app)
     csrf.init_app(app)
@@ -62,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     errors.init_app(app)
     alerts.init_app(app)
+    mail.init_app(app)
     http_cache.init_app(app)
     headers.init_app(app)
     cli.init_app(app)

@@ -1,4 +1,4 @@
-"""Alerts right after a request that wrote a listing, so a watch fires as soon as a matching
+"""Alerts right after a request that wrote a listing (a job: marketplace/jobs.py), so a watch fires as soon as a matching
 listing is published or edited, whichever view or API endpoint wrote it; ``flask alerts check``
 does the same from cron and catches up whatever a failed run left."""
 from __future__ import annotations
@@ -8,9 +8,11 @@ from flask import current_app
 
 from models import db
 from .extensions import match_index
+from .jobs import job, soon
 from .services.activity import LISTINGS_CHANGED
 
 
+@job("alerts.check")
 def check_alerts() -> int:
     """Evaluate every watch against the committed listing changes and commit the notifications.
 
@@ -35,10 +37,11 @@ def check_alerts() -> int:
 
 
 def init_app(app) -> None:
-    """Check the watches after any successful request whose unit of work wrote a listing."""
+    """Check the watches after any successful request whose unit of work wrote a listing — as a
+    job (marketplace/jobs.py): after the response is sent, or by a worker with Redis."""
 
     @app.after_request
     def alerts_after_listing_writes(response):
         if db.session.info.pop(LISTINGS_CHANGED, False) and response.status_code < 400:
-            check_alerts()
+            soon("alerts.check")
         return response

@@ -10,6 +10,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class Config:
@@ -55,6 +56,21 @@ class Config:
     RATELIMIT_LISTINGS = "60 per hour"
     RATELIMIT_REPORTS = "20 per hour"  # reports of listings and messages, per user
     PER_PAGE = 20
+    # E-mail (marketplace/mail.py): without MAIL_SERVER messages go to the log instead.
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False  # STARTTLS on MAIL_PORT (usually 587)
+    MAIL_USE_SSL = False  # TLS from the first byte (usually port 465)
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_FROM = "创新桥 InnoBridge <noreply@innobridge.localhost>"
+    MAIL_TIMEOUT = 10  # seconds of one SMTP conversation
+    MAIL_MAX_ATTEMPTS = 6  # then the message is marked failed (the console lists it)
+    SITE_URL = "http://127.0.0.1:8000"  # the links in e-mail point here
+    JOBS_QUEUE = "innobridge"  # the RQ queue's name in Redis
+    JOBS = "auto"  # after-commit work: auto (redis with REDIS_URL, else after_response) | redis | after_response | inline
+    RATELIMIT_PASSWORD_RESET = "5 per hour"  # reset mails asked for, per address asked about and per client
+    TIMEZONE = "Asia/Shanghai"  # times are stored in UTC and shown, and months counted, in this zone
     MATCH_INDEX_DIR: str | None = None  # default: instance/match-index; "" keeps the index in memory only
     PAIRING_RESPONSE_DAYS = 14
     MAX_PER_PAGE = 100
@@ -62,6 +78,7 @@ class Config:
     AGREEMENT_SECRET: str | None = None  # encrypts signers' private keys; default: derived from SECRET_KEY
     UPLOAD_DIR: str | None = None  # deliverable files, outside the web root; default: instance/uploads
     UPLOAD_MAX_BYTES = 10 * 1024 * 1024  # one deliverable file
+    ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024  # one file attached to a demand or a result
     RATELIMIT_SIGNING = "10 per hour"  # signing re-enters the password: every attempt counts
 
 
@@ -72,6 +89,7 @@ _PLAIN_ENV = {
     "LOG_LEVEL": "LOG_LEVEL",
     "APP_ENV": "APP_ENV",
     "REDIS_URL": "REDIS_URL",
+    "TIMEZONE": "TIMEZONE",
 }
 
 
@@ -107,6 +125,10 @@ def load_config(app, test_config: dict[str, Any] | None = None) -> None:
         # signatures stay verifiable: they are checked with the public keys); set it separately
         # to rotate SECRET_KEY freely.
         app.config["AGREEMENT_SECRET"] = "agreements:" + app.config["SECRET_KEY"]
+    try:  # an unknown zone is refused at start-up, not on the first page that shows a time
+        ZoneInfo(app.config["TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise RuntimeError(f"TIMEZONE {app.config['TIMEZONE']!r} is not a known time zone") from error
     if app.config["APP_ENV"] == "production":
         app.config["SESSION_COOKIE_SECURE"] = True
     app.logger.setLevel(getattr(logging, str(app.config["LOG_LEVEL"]).upper(), logging.INFO))

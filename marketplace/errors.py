@@ -1,4 +1,4 @@
-"""Error pages and JSON error bodies (API.md: {"error": {code, message, fields}})."""
+"""Error pages and JSON error bodies (docs/api.md: {"error": {code, message, fields}})."""
 from __future__ import annotations
 
 import sqlalchemy as sa
@@ -30,8 +30,9 @@ _HTTP_MESSAGES = {
 
 
 def wants_json() -> bool:
-    """API requests get JSON errors; pages get HTML."""
-    return request.path.startswith("/api/")
+    """API requests, and a page's script that asks for JSON (the quality meter's panel), get JSON
+    errors; pages get HTML."""
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
 def error_response(status: int, code: str, message: str, fields: dict | None = None):
@@ -110,6 +111,16 @@ def unavailable(code: str, message: str):
 _SECURITY_STATUSES = {403: "access.denied", 429: "security.rate_limited"}
 
 
+def loggable_path(full: bool = False) -> str:
+    """The request's path (with its query when ``full``) for the log, a signed token in it (a
+    password reset or confirmation link, an unsubscribe link) replaced: those are secrets."""
+    path = request.full_path.rstrip("?") if full else request.path
+    for name, value in (request.view_args or {}).items():
+        if name.endswith("token") and isinstance(value, str) and value:
+            path = path.replace(value, "‹token›")
+    return path
+
+
 def _security_event(action: str) -> None:
     """Record a refused request in the audit log (the request's own work is rolled back)."""
     if not audit.current_actor_id():
@@ -117,7 +128,7 @@ def _security_event(action: str) -> None:
             current_user._get_current_object()
         except Exception:  # noqa: BLE001 — a broken session must not turn a refusal into a 500
             pass
-    audit.record_now(action, note=f"{request.method} {request.path}"[:audit.NOTE_LIMIT])
+    audit.record_now(action, note=f"{request.method} {loggable_path()}"[:audit.NOTE_LIMIT])
 
 
 def init_app(app) -> None:
@@ -154,16 +165,16 @@ def init_app(app) -> None:
         if is_statement_timeout(error):
             db.session.rollback()
             app.logger.warning("statement cut off after %s ms on %s %s", app.config["DB_STATEMENT_TIMEOUT_MS"],
-                               request.method, request.full_path)
+                               request.method, loggable_path(full=True))
             return unavailable("timeout", "查询耗时过长，已中止。请缩小范围（如加上领域或关键词）后再试。")
         if is_database_unavailable(error):
             rollback_quietly()
-            app.logger.error("database unavailable on %s %s: %s", request.method, request.path, error.orig)
+            app.logger.error("database unavailable on %s %s: %s", request.method, loggable_path(), error.orig)
             return unavailable("unavailable", "服务暂时不可用，请稍后重试。")
         return unexpected(error)
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
         db.session.rollback()
-        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        app.logger.exception("unhandled error on %s %s", request.method, loggable_path())
         return error_response(500, "server_error", _HTTP_MESSAGES[500])

@@ -27,6 +27,17 @@ def upload_store():
     return UploadStore(current_app.config["UPLOAD_DIR"], current_app.config["UPLOAD_MAX_BYTES"])
 
 
+def attachment_store():
+    """Where files attached to demands and results are kept (UPLOAD_DIR/attachments)."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    from .services.poc.uploads import UploadStore
+
+    return UploadStore(Path(current_app.config["UPLOAD_DIR"]) / "attachments", current_app.config["ATTACHMENT_MAX_BYTES"])
+
+
 def cache():
     """The shared cache (Redis when REDIS_URL is reachable, else this process's memory)."""
     from flask import current_app

@@ -5,6 +5,8 @@ Sign-in (the web login and ``POST /api/v1/tokens`` share the counts):
 - per account across addresses: every attempt counts (guessing from many addresses);
 - per address across accounts: only failures count, with a higher ceiling, so one person's
   mistakes on their own account do not lock out their neighbours behind the same NAT.
+Password reset mails are limited per address asked about and per client (every answered request
+counts: the answer is the same whether or not the address has an account).
 Other writes that a script could repeat are limited per signed-in user (or, for registration, per
 address) at rates a person never reaches; they count what was written, except the password change
 and signing an agreement, where every attempt counts (a wrong password is a guess). Storage: Redis
@@ -66,6 +68,17 @@ def login_limits(view):
                                 key_func=login_account, methods=methods)(view)
     return limiter.shared_limit(_setting("RATELIMIT_LOGIN_ACCOUNT_ADDRESS"), scope="login-account-address",
                                 key_func=account_and_address, methods=methods)(view)
+
+
+def password_reset_limits(view):
+    """Reset mails asked for (the web form and ``POST /api/v1/password-reset`` share the counts), per
+    address asked about and per client, ``RATELIMIT_PASSWORD_RESET`` each. A request that was
+    answered counts whether or not the address has an account (the answer is the same); one refused
+    as malformed costs nothing."""
+    view = limiter.shared_limit(_setting("RATELIMIT_PASSWORD_RESET"), scope="password-reset-address",
+                                key_func=client_address, methods=["POST"], deduct_when=_succeeded)(view)
+    return limiter.shared_limit(_setting("RATELIMIT_PASSWORD_RESET"), scope="password-reset-account",
+                                key_func=login_account, methods=["POST"], deduct_when=_succeeded)(view)
 
 
 def action_limit(setting: str, scope: str, key_func=acting_user, every_attempt: bool = False):

@@ -1,5 +1,6 @@
 """SQLAlchemy models of InnoBridge; import ``db`` and the aggregates from here."""
 from .account import AuthToken, Organization, User
+from .attachment import ListingAttachment
 from .audit import AuditEntry
 from .activity import Event, ListingChange, Notification, Watch
 from .base import DB_INT_MAX, commit_keeping_loaded, db, utcnow
@@ -26,6 +27,8 @@ from .enums import (
     ReportTarget,
     ModerationStatus,
     JoinStatus,
+    MailDelivery,
+    MailStatus,
     RequestStatus,
     ValidationNeed,
     Verdict,
@@ -47,6 +50,7 @@ from .enums import (
 )
 from .pairing import ConfidentialityUndertaking, DisclosureLog, Pairing, PairingMessage
 from .join_request import JoinRequest
+from .mail import OutboundEmail
 from .moderation import Report
 from .result import Patent, Result
 from .setting import PlatformSetting
@@ -54,9 +58,9 @@ from .taxonomy import SEED_FIELDS, Field
 from .validation import Bid, BidMilestone, BidRevision, ValidationRequest
 
 __all__ = [
-    "AuditEntry", "PlatformSetting", "Report", "ReportTarget", "ModerationStatus", "JoinRequest", "JoinStatus",
+    "AuditEntry", "PlatformSetting", "Report", "ReportTarget", "ModerationStatus", "JoinRequest", "JoinStatus", "OutboundEmail", "MailStatus", "MailDelivery",
     "ConfidentialityUndertaking", "DeclineReason", "IdempotencyKey", "DisclosureLog", "Event", "EventKind", "ListingChange",
-    "ListingKind", "Notification", "NotificationKind", "Pairing", "PairingMessage", "PairingStatus", "Side", "Watch",
+    "ListingAttachment", "ListingKind", "Notification", "NotificationKind", "Pairing", "PairingMessage", "PairingStatus", "Side", "Watch",
     "ROLE_ORG_KINDS", "AuthToken", "CooperationMode", "Demand", "DemandStatus", "Field", "Maturity", "OrgKind",
     "Organization", "Patent", "PatentStatus", "Result", "ResultStatus", "Role", "SEED_FIELDS",
     "TokenKind", "TransferMode", "User", "Visibility", "commit_keeping_loaded", "db", "utcnow",

@@ -56,6 +56,10 @@ class User(db.Model):
     disabled_at: Mapped[datetime | None] = mapped_column()
     disabled_reason: Mapped[str] = mapped_column(sa.String(500), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # E-mail per notification kind: {"message": "digest", "new_match": "off", …}; a kind not named
+    # gets its default (services/mail_preferences.py).
+    email_preferences: Mapped[dict | None] = mapped_column(sa.JSON)  # None (or a kind left out): its default
+    last_digest_at: Mapped[datetime | None]
 
     organization: Mapped[Organization] = relationship(back_populates="members", lazy="joined")
 

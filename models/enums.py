@@ -282,3 +282,18 @@ class JoinStatus(LabeledEnum):
     PENDING = "pending", "待批准"
     APPROVED = "approved", "已批准"
     DECLINED = "declined", "已婉拒"
+
+
+class MailStatus(LabeledEnum):
+    QUEUED = "queued", "待发送"
+    SENDING = "sending", "发送中"
+    SENT = "sent", "已发送"
+    FAILED = "failed", "发送失败"
+
+
+class MailDelivery(LabeledEnum):
+    """How a user hears of one kind of notification by e-mail."""
+
+    INSTANT = "instant", "即时发送"
+    DIGEST = "digest", "每日汇总"
+    OFF = "off", "不发送"

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.clients import isolated_client
+from tests.mailbox import mailbox, smtp_server  # noqa: F401 - fixtures: a real SMTP server for the mail tests
 
 PG_SKIP = ("PostgreSQL leg skipped: TEST_DATABASE_URL is not set "
            "(.ci/run sets it to postgresql+psycopg://postgres@127.0.0.1:5432/test)")
@@ -29,6 +30,7 @@ def _build_app(uri: str, instance_path: str, engine_options: dict | None = None)
         "UPLOAD_DIR": f"{instance_path}/uploads",
         "AGREEMENT_SECRET": "test-agreement-secret",
         "FIGURES_MIN_AGE_SECONDS": 0, "FIGURES_COST_FACTOR": 0,  # tests see a changed figure at once
+        "JOBS": "inline",  # follow-up jobs run before the response returns: nothing closes a test response
         "CACHE_BACKGROUND_REFRESH": False,  # a changed figure is recomputed in the request: tests see it at once  # tests/poc_factories.SECRET: keys made there sign on the web too
     })
     app.instance_path = instance_path
@@ -102,6 +104,8 @@ def ctx(app):
     app.extensions["cache"].clear()
     with app.app_context():
         yield app
+        from flask import g
+        g.pop("jobs_ready", None)  # follow-up jobs the test left unrun would meet the emptied tables
         db.session.rollback()
         db.session.remove()
         with db.engine.begin() as conn:

@@ -44,6 +44,14 @@ MATRIX: dict[str, set[str]] = {
     "GET /favicon.ico": EVERYONE,
     "GET /admin/": ADMIN,
     "GET /admin/audit": ADMIN,
+    "GET /admin/mail/": ADMIN,
+    "POST /admin/mail/<int:mail_id>/retry": ADMIN,
+    "GET /me/email": SIGNED_IN,
+    "POST /me/email": SIGNED_IN,
+    "GET /mail/unsubscribe/<unsubscribe_token>": EVERYONE,  # the signed token is the authority
+    "POST /mail/unsubscribe/<unsubscribe_token>": EVERYONE,
+    "GET /api/v1/me/email-preferences": SIGNED_IN,
+    "PUT /api/v1/me/email-preferences": SIGNED_IN,
     "GET /admin/audit.csv": ADMIN,
     "GET /admin/users": ADMIN,
     "GET /admin/users/<int:user_id>": ADMIN,
@@ -66,6 +74,21 @@ MATRIX: dict[str, set[str]] = {
     "POST /admin/taxonomy/<code>/retire": ADMIN,
     "POST /admin/taxonomy/<code>/restore": ADMIN,
     "POST /demands/<int:demand_id>/confirm": {'enterprise'},
+    # files on the (public) demand and result: everyone downloads, the owners upload and delete
+    "GET /demands/<int:demand_id>/attachments/<int:attachment_id>": EVERYONE,
+    "POST /demands/<int:demand_id>/attachments": {'enterprise'},
+    "POST /demands/<int:demand_id>/attachments/<int:attachment_id>/delete": {'enterprise'},
+    "GET /results/<int:result_id>/attachments/<int:attachment_id>": EVERYONE,
+    "POST /results/<int:result_id>/attachments": {'researcher'},
+    "POST /results/<int:result_id>/attachments/<int:attachment_id>/delete": {'researcher'},
+    "GET /api/v1/demands/<int:demand_id>/attachments": EVERYONE,
+    "POST /api/v1/demands/<int:demand_id>/attachments": {'enterprise'},
+    "GET /api/v1/demands/<int:demand_id>/attachments/<int:attachment_id>": EVERYONE,
+    "DELETE /api/v1/demands/<int:demand_id>/attachments/<int:attachment_id>": {'enterprise'},
+    "GET /api/v1/results/<int:result_id>/attachments": EVERYONE,
+    "POST /api/v1/results/<int:result_id>/attachments": {'researcher'},
+    "GET /api/v1/results/<int:result_id>/attachments/<int:attachment_id>": EVERYONE,
+    "DELETE /api/v1/results/<int:result_id>/attachments/<int:attachment_id>": {'researcher'},
     "POST /results/<int:result_id>/confirm": {'researcher'},
     "POST /api/v1/demands/<int:demand_id>/confirm": {'enterprise'},
     "POST /api/v1/results/<int:result_id>/confirm": {'researcher'},
@@ -96,6 +119,11 @@ MATRIX: dict[str, set[str]] = {
     "PATCH /api/v1/centers/<int:center_id>": {'center'},
     "GET /api/v1/demands": EVERYONE,
     "POST /api/v1/demands": {'enterprise', 'other_enterprise'},
+    # the quality meter: those who may post one (it reads the body only and writes nothing)
+    "POST /api/v1/demands/quality": {'enterprise', 'other_enterprise'},
+    "POST /api/v1/results/quality": {'researcher', 'other_researcher'},
+    "POST /demands/quality": {'enterprise', 'other_enterprise'},
+    "POST /results/quality": {'researcher', 'other_researcher'},
     "DELETE /api/v1/demands/<int:demand_id>": {'enterprise'},
     "GET /api/v1/demands/<int:demand_id>": EVERYONE,
     "PATCH /api/v1/demands/<int:demand_id>": {'enterprise'},
@@ -158,6 +186,16 @@ MATRIX: dict[str, set[str]] = {
     "POST /auth/login": EVERYONE,
     "GET /auth/register": EVERYONE,
     "POST /auth/register": EVERYONE,
+    # a forgotten password: anyone may ask (the same answer for every address) and anyone holding
+    # a mailed link may use it — the signed link is the authority (the world's links are the
+    # enterprise's; an empty form is a 400, a used link too)
+    "GET /auth/forgot": EVERYONE,
+    "POST /auth/forgot": EVERYONE,
+    "POST /api/v1/password-reset": EVERYONE,
+    "GET /auth/reset/<reset_token>": EVERYONE,
+    "POST /auth/reset/<reset_token>": EVERYONE,
+    "GET /account/email/confirm/<confirm_token>": EVERYONE,
+    "POST /account/email/confirm/<confirm_token>": EVERYONE,
     "GET /centers/": EVERYONE,
     "GET /centers/<int:center_id>": EVERYONE,
     "GET /centers/profile": CENTERS,
@@ -188,6 +226,7 @@ MATRIX: dict[str, set[str]] = {
     "GET /healthz": EVERYONE,
     "GET /me/": SIGNED_IN,
     "POST /me/password": SIGNED_IN,
+    "POST /me/email-change": SIGNED_IN,
     "GET /me/profile": SIGNED_IN,
     "POST /me/profile": SIGNED_IN,
     "GET /notifications/": SIGNED_IN,
@@ -217,6 +256,7 @@ MATRIX: dict[str, set[str]] = {
     "POST /results/new": {'researcher', 'other_researcher'},
     "GET /search": EVERYONE,
     "GET /stats/": EVERYONE,
+    "GET /stats/export.csv": EVERYONE,
     "POST /validation/bids/<int:bid_id>/accept": PARTIES,
     "GET /validation/bids/<int:bid_id>/edit": {'center'},
     "POST /validation/bids/<int:bid_id>/edit": {'center'},
@@ -244,6 +284,8 @@ def concrete(rule: str, endpoint: str, ids: dict[str, int]) -> str:
         name = match.group(1)
         if name in ("demand_id", "result_id") and endpoint.endswith(("delete", "delete_demand", "delete_result")):
             return str(ids["draft_" + name])
+        if name == "attachment_id" and "results/" in rule:  # the result's own file
+            return str(ids["result_attachment_id"])
         return str(ids[name])
     path = ID.sub(one, ACTION.sub(lambda m: m.group(1).split(",")[1].strip(), rule))  # close, withdraw
     if endpoint == "pairings.new":  # reached from the result's page

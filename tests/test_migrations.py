@@ -161,8 +161,10 @@ def test_pairings_take_their_listings_organizations(tmp_path):
         db.engine.dispose()
 
 
-def test_a_seeded_database_downgrades_eight_steps_and_upgrades_back_unchanged(tmp_path):
-    """The latest eight migrations (join requests; retiring fields; listing freshness — its backfill recomputes what the downgrade
+def test_a_seeded_database_downgrades_ten_steps_and_upgrades_back_unchanged(tmp_path):
+    """The latest ten migrations (listing attachments — the demo data has none;
+    outgoing e-mail and mail preferences — the demo data has no mail
+    and no preferences yet; join requests; retiring fields; listing freshness — its backfill recomputes what the downgrade
     dropped; moderation; the audit log and disabled accounts — the demo data is loaded
     unlogged, so the empty log loses nothing; the organizations' look-alike mark; the sort indexes,
     PostgreSQL only; the pairings' organizations) undone and redone on a database full of demo
@@ -186,7 +188,9 @@ def test_a_seeded_database_downgrades_eight_steps_and_upgrades_back_unchanged(tm
         marked = sa.text("SELECT count(*) FROM organizations WHERE similar_to_id IS NOT NULL")
         with db.engine.connect() as conn:
             assert conn.execute(marked).scalar() == 0
-        downgrade(revision="-8")
+        downgrade(revision="-10")
+        assert "listing_attachments" not in sa.inspect(db.engine).get_table_names()
+        assert "outbound_emails" not in sa.inspect(db.engine).get_table_names()
         assert {"audit_log", "reports"}.isdisjoint(sa.inspect(db.engine).get_table_names())
         assert "disabled_reason" not in {c["name"] for c in sa.inspect(db.engine).get_columns("users")}
         assert "demand_organization_id" not in {c["name"] for c in sa.inspect(db.engine).get_columns("pairings")}

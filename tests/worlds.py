@@ -18,9 +18,12 @@ def build_world() -> World:
     from flask import current_app
 
     from marketplace.services import join_requests, moderation, watches
-    from marketplace.extensions import upload_store
+    from marketplace.extensions import attachment_store, upload_store
+    from marketplace.services import attachments
     from marketplace.services.poc import milestones, reports, requests
-    from models import Agreement, Notification, Role, db
+    from marketplace.mail import unsubscribe_token
+    from marketplace.tokens import email_change_token, password_reset_token
+    from models import Agreement, MailStatus, Notification, OutboundEmail, Role, db
     from tests.factories import make_connected_pairing, make_demand, make_result, make_user
     from tests.poc_factories import World as PocWorld, make_bid, make_center, make_world, request_data, selection
     from tests.poc_web import activate
@@ -50,6 +53,12 @@ def build_world() -> World:
     db.session.commit()
     submission = milestone.submissions[-1]
     assert submission.stored_name
+    # a file on the pairing's demand and one on its result (the attachment routes)
+    demand_file = attachments.add_attachment(world.enterprise, "demand", world.pairing.demand_id,
+                                             io.BytesIO(b"%PDF-1.7 spec"), "技术规格.pdf", attachment_store())
+    result_file = attachments.add_attachment(world.researcher, "result", world.pairing.result_id,
+                                             io.BytesIO(b"\x89PNG\r\n\x1a\n chart"), "曲线.png", attachment_store())
+    db.session.commit()
     draft_demand = make_demand(world.enterprise, title="草稿需求")
     draft_result = make_result(world.researcher, title="草稿成果")
     watch = watches.create_watch(world.enterprise, {"query": "热失控", "target": "result", "min_score": 0.5})
@@ -62,6 +71,9 @@ def build_world() -> World:
     joining = join_requests.request_to_join({
         "email": "joiner@example.com", "password": "joiner-pass-2026", "role": "enterprise", "display_name": "申请人",
         "organization": {"name": users["other_enterprise"].organization.name}})
+    failed_mail = OutboundEmail(to_address=world.enterprise.email, kind="message", subject="【创新桥】新消息",
+                                body="…", status=MailStatus.FAILED, attempts=6, last_error="SMTPServerDisconnected")
+    db.session.add(failed_mail)
     report = moderation.report(users["other_researcher"], {"kind": "demand", "id": world.pairing.demand_id,
                                                            "reason": "疑似虚假信息"})
     db.session.commit()
@@ -73,7 +85,11 @@ def build_world() -> World:
            "organization_id": users["other_enterprise"].organization_id,
            "user_id": users["other_enterprise"].id, "report_id": report.id, "code": "ai", "join_request_id": joining.id,
            "listing_id": world.pairing.result_id,  # the moderation routes' <any(demand, result)> picks "result"
-           "draft_demand_id": draft_demand.id, "draft_result_id": draft_result.id}
+           "draft_demand_id": draft_demand.id, "draft_result_id": draft_result.id,
+           "attachment_id": demand_file.id, "result_attachment_id": result_file.id,  # on the demand, the result
+           "mail_id": failed_mail.id, "unsubscribe_token": unsubscribe_token(world.enterprise, "message"),
+           "reset_token": password_reset_token(world.enterprise),
+           "confirm_token": email_change_token(world.enterprise, "enterprise.new@example.com")}
     return World(ids, users)
 
 

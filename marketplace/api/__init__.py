@@ -1,4 +1,4 @@
-"""JSON API v1 (../shared/API.md): bearer tokens, the error format, pagination."""
+"""JSON API v1 (docs/api.md): bearer tokens, the error format, pagination."""
 from __future__ import annotations
 
 from functools import wraps
@@ -48,7 +48,7 @@ def token_required(*roles):
 
 
 def idempotent(view):
-    """A create that honours ``Idempotency-Key`` (API.md): the same key and body within 24 h get
+    """A create that honours ``Idempotency-Key`` (docs/api.md): the same key and body within 24 h get
     the first response again, a different body with the same key is a 422. Goes below
     ``token_required`` (keys are the caller's own) and above any rate limit (a replay is free)."""
     @wraps(view)
@@ -87,7 +87,7 @@ def json_body() -> dict:
 
 
 def page_params() -> tuple[int, int]:
-    """page/per_page per API.md: per_page at most 100; malformed values are a 400."""
+    """page/per_page per docs/api.md: per_page at most 100; malformed values are a 400."""
     try:
         page = int(request.args.get("page", 1))
         per_page = int(request.args.get("per_page", current_app.config["PER_PAGE"]))
@@ -99,7 +99,7 @@ def page_params() -> tuple[int, int]:
 
 
 def page_json(page, serialize) -> dict:
-    """The list envelope of API.md."""
+    """The list envelope of docs/api.md."""
     return {"items": [serialize(item) for item in page.items], "page": page.page,
             "per_page": page.per_page, "total": page.total, "total_capped": page.capped}
 
@@ -108,7 +108,7 @@ def not_found() -> NotFound:
     return NotFound("资源不存在或无权查看。")
 
 
-from . import accounts, activity, admin, listings, matching, openapi, pairings  # noqa: E402,F401  (register routes)
+from . import accounts, activity, admin, attachments, listings, matching, openapi, pairings  # noqa: E402,F401  (register routes)
 from . import poc_bids, poc_centers, poc_engagements, poc_milestones, poc_validation  # noqa: E402,F401
 from .query_params import check_query  # noqa: E402
 

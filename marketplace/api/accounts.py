@@ -1,4 +1,4 @@
-"""API: tokens, the caller, operator onboarding, organizations, the field taxonomy."""
+"""API: tokens, password reset mails, the caller, operator onboarding, organizations, the field taxonomy."""
 from __future__ import annotations
 
 from datetime import timedelta
@@ -6,7 +6,8 @@ from datetime import timedelta
 from flask import current_app
 
 from models import Field, Role, TokenKind, db
-from ..ratelimits import login_limits
+from .. import account_mail
+from ..ratelimits import login_limits, password_reset_limits
 from ..services import accounts, organization_review, organizations, sessions
 from . import api_bp, bearer_token, created, current_api_user, idempotent, json_body, token_required
 from .serializers import iso, organization_json, organization_review_json, user_json
@@ -22,6 +23,16 @@ def create_token():
     secret, row = sessions.issue_token(user, TokenKind.API, timedelta(hours=hours))
     db.session.commit()
     return {"token": secret, "expires_at": iso(row.expires_at)}, 201
+
+
+@api_bp.post("/password-reset")
+@password_reset_limits
+def password_reset():
+    """Ask for a password reset link by e-mail: 202 with the same body whether or not the
+    address has an account (a malformed address is a 422)."""
+    account_mail.send_password_reset(json_body().get("email"))
+    db.session.commit()
+    return {"message": account_mail.RESET_ANSWER}, 202
 
 
 @api_bp.delete("/tokens/current")

@@ -5,7 +5,8 @@ from flask import request
 
 from models import Notification, Watch, db
 from ..public_figures import statistics
-from ..services import notifications, watches
+from ..services import mail_preferences, notifications, watches
+from ..services.errors import ValidationFailed
 from . import api_bp, created, current_api_user, idempotent, json_body, page_json, page_params, token_required
 from .serializers import iso
 
@@ -38,6 +39,31 @@ def read_notification(notification_id: int):
     note = notifications.mark_read(current_api_user(), notification_id)
     db.session.commit()
     return notification_json(note)
+
+
+def email_preferences_json(user) -> dict:
+    return {"preferences": {kind.value: how.value for kind, how in mail_preferences.preferences(user).items()}}
+
+
+@api_bp.get("/me/email-preferences")
+@token_required()
+def get_email_preferences():
+    """How the caller gets each kind of notification by e-mail (instant, digest or off)."""
+    return email_preferences_json(current_api_user())
+
+
+@api_bp.put("/me/email-preferences")
+@token_required()
+def put_email_preferences():
+    """Change some kinds: ``{"preferences": {"message": "digest", …}}``; kinds not named keep theirs."""
+    data = json_body()
+    chosen = data.get("preferences")
+    if not isinstance(chosen, dict):
+        raise ValidationFailed("请求体应为 {\"preferences\": {通知类型: instant|digest|off}}。",
+                               {"preferences": "应为对象。"})
+    mail_preferences.update_preferences(current_api_user(), chosen)
+    db.session.commit()
+    return email_preferences_json(current_api_user())
 
 
 @api_bp.post("/notifications/read-all")

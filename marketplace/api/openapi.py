@@ -7,8 +7,10 @@ from models import CooperationMode, Maturity, OrgKind, PatentStatus, Role, Trans
 from . import api_bp
 from . import openapi_activity as activity
 from . import openapi_admin as admin
+from . import openapi_attachments as attachments
 from . import openapi_pairings as pairings
 from . import openapi_poc as poc
+from . import openapi_quality as quality
 from ..errors import ERROR_CODES
 from ..services.browse import DEMAND_SORTS, RESULT_SORTS
 from ..services.visibility import RESTRICTED_DEMAND_FIELDS
@@ -64,6 +66,9 @@ SCHEMAS = {
         "reason": {"type": "string", "minLength": 1, "maxLength": 500}}},
     "User": {"type": "object", "properties": {"id": INT, "email": STR, "display_name": STR,
                                               "role": enum_of(Role), "organization": {"$ref": "#/components/schemas/Organization"}}},
+    "PasswordResetRequest": {"type": "object", "required": ["email"], "properties": {
+        "email": {"type": "string", "format": "email", "minLength": 3, "maxLength": 254}}},
+    "PasswordResetAnswer": {"type": "object", "required": ["message"], "properties": {"message": STR}},
     "NewUser": {"type": "object", "required": ["email", "password", "role", "organization"], "properties": {
         "email": STR, "password": {"type": "string", "minLength": 8}, "display_name": STR,
         "role": {"type": "string", "enum": ["enterprise", "researcher", "center"]},
@@ -157,13 +162,18 @@ def build_spec() -> dict:
         "info": {"title": "InnoBridge 创新桥 API", "version": "1",
                  "description": "Money in 万元, dates ISO 8601, errors as {error: {code, message, fields}}."},
         "servers": [{"url": "/api/v1"}],
-        "components": {"schemas": SCHEMAS | activity.SCHEMAS | admin.SCHEMAS | pairings.SCHEMAS | poc.SCHEMAS,
+        "components": {"schemas": SCHEMAS | activity.SCHEMAS | admin.SCHEMAS | attachments.SCHEMAS | pairings.SCHEMAS
+                       | poc.SCHEMAS | quality.SCHEMAS,
                        "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearer": []}],
         "paths": {
             "/tokens": {"post": {**operation("Exchange email and password for a token", 201, None, auth=False,
                                        errors=(400, 401, 429)),
                                  "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"email": STR, "password": STR}}}}}}},
+            "/password-reset": {"post": operation(
+                "Mail a one-time password reset link (1 hour) to the account with this address, if any: "
+                "the same 202 either way", 202, "PasswordResetAnswer", "PasswordResetRequest", auth=False,
+                errors=(400, 422, 429))},
             "/tokens/current": {"delete": operation("Revoke the token of this request", 204, None, errors=(401,))},
             "/me": {"get": operation("The caller", 200, "User", errors=(401,))},
             "/users": {"post": operation("Create an account (operators)", 201, "User", "NewUser")},
@@ -199,8 +209,10 @@ def build_spec() -> dict:
                                                   param("kind", {"type": "string", "enum": ["demand", "result"]}), param("field")])},
             **activity.PATHS,
             **admin.PATHS,
+            **attachments.PATHS,
             **pairings.PATHS,
             **poc.PATHS,
+            **quality.PATHS,
             "/openapi.json": {"get": operation("This document", 200, None, auth=False, errors=())},
         },
     }))

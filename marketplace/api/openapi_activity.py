@@ -23,7 +23,13 @@ _POC = {"validation_requests": INT,
 _POC_MONTH = {"validation_requests": INT, "bids": INT, "engagements_created": INT,
               "engagements_signed": INT, "validations_completed": INT, "deal_amount": _MONEY}
 
+_DELIVERY = {"type": "string", "enum": ["instant", "digest", "off"]}
+
 SCHEMAS = {
+    "EmailPreferences": {"type": "object", "required": ["preferences"], "properties": {
+        "preferences": {"type": "object", "description": "notification kind → instant | digest | off "
+                        "(every kind when read; the kinds to change when written)",
+                        "propertyNames": enum_of(NotificationKind), "additionalProperties": _DELIVERY}}},
     "Notification": {"type": "object", "properties": {
         "id": INT, "kind": enum_of(NotificationKind), "text": STR,
         "link": {"type": "string", "description": "a path on this site, e.g. /pairings/12 (may be empty)"},
@@ -44,13 +50,16 @@ SCHEMAS = {
               "nothing); connection_rate = demands with ≥ 1 connected pairing ÷ demands published (0 when none).",
               "properties": {
         **_FUNNEL, "connected_demands": INT, "connection_rate": NUM, **_POC,
+        "organizations": {"type": "integer", "description": "organizations registered (the home page shows "
+                          "this, demands and results: the same figures)"},
         "poc_open": {"type": "boolean", "description": "the proof-of-concept stage is open (always true now)"},
         "funnel": {"type": "array", "items": ref("FunnelStep"), "description": "published → proposed → connected "
                    "→ validation_requested → engaged → validated"},
         "by_field": {"type": "array", "items": {"type": "object", "properties": {
             "field": _NULL_STR, "name": STR, **_FUNNEL, "connected_demands": INT, "connection_rate": NUM,
             **_POC}}},
-        "by_month": {"type": "array", "description": "the last 12 months (UTC), oldest first; each counts the "
+        "by_month": {"type": "array", "description": "the last 12 calendar months in the configured time "
+                     "zone (TIMEZONE, default Asia/Shanghai), oldest first, the current one last; each counts the "
                      "events of that month", "items": {"type": "object", "properties": {
                          "month": {"type": "string", "example": "2026-11"}, **_FUNNEL, **_POC_MONTH}}}}},
     "EngagementsByStatus": {"type": "object", "description": "each engagement once, at the furthest step its "
@@ -73,6 +82,10 @@ PATHS = {
                                   errors=(400, 401), params=PAGE + [param("unread", SWITCH)])},
     "/notifications/{id}/read": {"post": operation("Mark one notification read", 200, "Notification",
                                              errors=(401, 404), params=_ID)},
+    "/me/email-preferences": {
+        "get": operation("How the caller gets each notification kind by e-mail", 200, "EmailPreferences", errors=(401,)),
+        "put": operation("Change how the caller gets some notification kinds by e-mail", 200, "EmailPreferences",
+                         "EmailPreferences", errors=(400, 401, 422))},
     "/notifications/read-all": {"post": operation("Mark all of the caller's notifications read", 200, None, errors=(401,))},
     "/watches": {"get": operation("The caller's watches", 200, "WatchList", errors=(400, 401), params=PAGE),
                  "post": operation("Save a search or a listing alert", 201, "Watch", "WatchInput", errors=(400, 401, 409, 422))},

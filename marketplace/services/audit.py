@@ -33,7 +33,7 @@ from flask_sqlalchemy.session import Session
 
 from models import (
     Agreement, AgreementSignature, AuditEntry, Bid, CenterProfile, ConfidentialityUndertaking, Demand, Engagement,
-    Field, JoinRequest, Milestone, MilestoneSubmission, Organization, Pairing, PairingMessage, Report, Result, User, ValidationReport,
+    Field, JoinRequest, ListingAttachment, Milestone, MilestoneSubmission, Organization, Pairing, PairingMessage, Report, Result, User, ValidationReport,
     ValidationRequest, Watch, db, utcnow,
 )
 
@@ -46,7 +46,7 @@ AUDITED: dict[type, str] = {
     CenterProfile: "center", ValidationRequest: "validation_request", Bid: "bid", Engagement: "engagement",
     Agreement: "agreement", AgreementSignature: "signature", Milestone: "milestone",
     MilestoneSubmission: "submission", ValidationReport: "validation_report", Report: "report",
-    JoinRequest: "join_request",
+    JoinRequest: "join_request", ListingAttachment: "attachment",
 }
 
 # Columns whose value never enters the log (credentials and key material).
@@ -59,7 +59,7 @@ CONTENT_COLUMNS = frozenset({"description", "body", "message", "text", "content"
 DEMAND_RESTRICTED = frozenset({"description", "keywords", "budget_min", "budget_max", "deadline",
                                "cooperation_mode", "trl_target", "region"})
 # Bookkeeping that changes on its own; an update touching only these is not an action.
-QUIET_COLUMNS = frozenset({"updated_at", "overdue_notified_at", "last_change_id"})
+QUIET_COLUMNS = frozenset({"updated_at", "overdue_notified_at", "last_change_id", "last_digest_at"})
 
 TEXT_LIMIT = 200  # characters of a recorded value
 NOTE_LIMIT = 500
@@ -69,7 +69,8 @@ def redacted(model: type, column: str, value: Any) -> Any:
     """What the log keeps of ``value`` of ``model``'s ``column``."""
     if column in SECRET_COLUMNS:
         return "‹已隐去›" if value is not None else None
-    content = column in CONTENT_COLUMNS or (model is Demand and column in DEMAND_RESTRICTED)
+    content = (column in CONTENT_COLUMNS or (model is Demand and column in DEMAND_RESTRICTED)
+               or (model is ListingAttachment and column == "file_name"))  # a confidential demand's file names
     if content and value not in (None, "", [], {}):
         size = len(value) if isinstance(value, (str, list, dict)) else None
         return f"‹内容，{size} 项›" if isinstance(value, (list, dict)) else \

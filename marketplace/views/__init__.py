@@ -15,12 +15,13 @@ SUBMISSION_FIELD = "submission_token"  # a one-time token in every form that cre
 def register_views(app) -> None:
     """Register every web blueprint."""
     from . import (
-        account, admin, auth, bids, centers, demands, engagements, main, milestones, notifications, organizations,
-        pairings, reports, results, stats, validation, watches,
+        account, admin, admin_mail, attachments, auth, bids, centers, demands, email_change, engagements, mail,
+        main, milestones, notifications, organizations, pairings, reports, results, stats, validation, watches,
     )
 
     for module in (main, auth, account, demands, results, pairings, notifications, watches, stats, admin, centers,
-                   validation, bids, engagements, milestones, organizations, reports):
+                   validation, bids, engagements, milestones, organizations, reports, mail, admin_mail, email_change,
+                   attachments):
         app.register_blueprint(module.bp)
 
 

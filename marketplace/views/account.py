@@ -1,13 +1,14 @@
 """The signed-in person's workspace (with the requests to join their organization, for its owner),
-profile and password."""
+profile, password and sign-in address."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
 from models import Role, db
+from .. import account_mail
 from ..forms import apply_errors
-from ..forms.auth import PasswordForm, ProfileForm
+from ..forms.auth import EmailChangeForm, PasswordForm, ProfileForm
 from ..security import actor, start_session
 from ..extensions import match_index
 from ..ratelimits import password_change_limit
@@ -64,7 +65,15 @@ def profile():
             db.session.commit()
             flash("资料已保存。", "success")
             return redirect(url_for("account.profile"))
-    return render_template("account/profile.html", form=form, password_form=PasswordForm(formdata=None))
+    return profile_page(user, form=form)
+
+
+def profile_page(user, **forms) -> str:
+    """The profile page with its three forms; ``forms`` are the ones just submitted (with errors)."""
+    forms.setdefault("form", ProfileForm(formdata=None, obj=user, region=user.organization.region))
+    forms.setdefault("password_form", PasswordForm(formdata=None))
+    forms.setdefault("email_form", EmailChangeForm(formdata=None, prefix="change"))
+    return render_template("account/profile.html", **forms)
 
 
 @bp.post("/password")
@@ -85,5 +94,25 @@ def password():
             db.session.commit()
             flash("密码已修改，其他设备上的登录已失效。", "success")
             return redirect(url_for("account.profile"))
-    return render_template("account/profile.html", form=ProfileForm(obj=user, region=user.organization.region),
-                           password_form=form), 400
+    return profile_page(user, password_form=form), 400
+
+
+@bp.post("/email-change")
+@login_required
+@password_change_limit  # the current password is asked for: every attempt counts, with the password changes
+def email_change():
+    """Ask to change the sign-in address: a confirmation link goes to the new address and a
+    notice to the current one; nothing changes until the new address confirms."""
+    user = actor()
+    form = EmailChangeForm(prefix="change")
+    if form.validate_on_submit():
+        try:
+            address = account_mail.send_email_change(user, form.current_password.data, form.new_email.data)
+        except ValidationFailed as error:
+            db.session.rollback()
+            apply_errors(form, error.fields)
+        else:
+            db.session.commit()
+            flash(f"确认链接已发送到 {address}，24 小时内有效。确认之前，登录邮箱仍是 {user.email}。", "success")
+            return redirect(url_for("account.profile"))
+    return profile_page(user, email_form=form), 400

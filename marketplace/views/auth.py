@@ -1,16 +1,18 @@
-"""Sign-up, sign-in and sign-out."""
+"""Sign-up, sign-in, sign-out, and a forgotten password reset through a mailed link."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import db
-from ..ratelimits import login_limits, registration_limit
+from .. import account_mail
+from ..ratelimits import login_limits, password_reset_limits, registration_limit
 from ..forms import ActionForm, apply_errors
-from ..forms.auth import LoginForm, RegisterForm
+from ..forms.auth import ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 from ..security import end_session, start_session
-from ..services import accounts, join_requests
+from ..services import accounts, credentials, join_requests
 from ..services.errors import Unauthorized, ValidationFailed
+from ..tokens import keep_private, read_password_reset_token
 from .notifications import same_site_link
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -51,7 +53,7 @@ def register():
             join_requests.request_to_join(form.to_service_data())
         except ValidationFailed as error:
             db.session.rollback()
-            for message in apply_errors(form, error.fields):
+            for message in apply_errors(form, on_the_form(error.fields)):
                 flash(message, "error")
         else:
             db.session.commit()
@@ -63,7 +65,7 @@ def register():
             user = accounts.register_user(form.to_service_data())
         except ValidationFailed as error:
             db.session.rollback()
-            for message in apply_errors(form, error.fields):
+            for message in apply_errors(form, on_the_form(error.fields)):
                 flash(message, "error")
         else:
             start_session(user)
@@ -77,6 +79,12 @@ def register():
     return render_template("auth/register.html", form=form), status
 
 
+def on_the_form(fields: dict[str, str]) -> dict[str, str]:
+    """The service's role and organization-kind errors belong to the form's one 我是 question."""
+    return {("account_type" if name in ("role", "organization.kind") else name): message
+            for name, message in fields.items()}
+
+
 @bp.post("/logout")
 def logout():
     """End the session on the server and in the browser."""
@@ -86,3 +94,48 @@ def logout():
         db.session.commit()
         flash("您已退出登录。", "info")
     return redirect(url_for("main.index"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@password_reset_limits
+def forgot():
+    """Ask for a reset link: one answer whether or not the address has an (active) account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        try:
+            account_mail.send_password_reset(form.email.data)
+        except ValidationFailed as error:
+            db.session.rollback()
+            form.email.errors.append(error.fields.get("email") or error.message)
+        else:
+            db.session.commit()
+            return render_template("auth/forgot.html", form=None, answer=account_mail.RESET_ANSWER)
+    return render_template("auth/forgot.html", form=form), 400 if request.method == "POST" else 200
+
+
+def invalid_link(again_url: str, again_label: str):
+    """The page of a link that is tampered with, expired or already used (400)."""
+    page = render_template("auth/link_invalid.html", again_url=again_url, again_label=again_label)
+    return keep_private(make_response(page, 400))
+
+
+@bp.route("/reset/<reset_token>", methods=["GET", "POST"])
+def reset_password(reset_token: str):
+    """Set a new password through a mailed link; every session and API token of the account ends."""
+    found = read_password_reset_token(reset_token) or (None, None)
+    form = ResetPasswordForm()
+    try:
+        user = credentials.reset_account(*found)
+        if form.validate_on_submit():
+            credentials.reset_password(*found, form.new_password.data)
+            db.session.commit()
+            flash("密码已重设，所有设备上的登录和 API 令牌均已失效。请用新密码登录。", "success")
+            return redirect(url_for("auth.login"))
+    except credentials.InvalidLink:
+        db.session.rollback()
+        return invalid_link(url_for("auth.forgot"), "重新获取重设链接")
+    except ValidationFailed as error:
+        db.session.rollback()
+        apply_errors(form, error.fields)
+    page = render_template("auth/reset.html", form=form, email=user.email)
+    return keep_private(make_response(page, 400 if request.method == "POST" else 200))
