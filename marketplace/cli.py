@@ -1,6 +1,6 @@
 """Command line: ``flask --app wsgi seed``, ``create-admin``, ``users set-password``, ``match``, ``alerts``, ``pairings``,
-``agreements verify``, ``engagements sweep``, ``backup``, ``restore`` (``db upgrade`` comes from
-Flask-Migrate)."""
+``agreements verify``, ``engagements sweep``, ``backup``, ``restore`` (``mail`` and ``worker`` live in
+cli_mail.py; ``db upgrade`` comes from Flask-Migrate)."""
 from __future__ import annotations
 
 import os
@@ -10,6 +10,7 @@ import click
 
 from models import db
 from .services import audit
+from .cli_mail import mail_group, worker
 from .services.errors import DomainError
 
 
@@ -67,6 +68,18 @@ def seed(password: str | None, synthetic: int, if_empty: bool) -> None:
                    + f" ({time.monotonic() - started:.0f} s); restart running workers to load it.")
 
 
+def committed(operation):
+    """Run a service call and commit; a refusal becomes the command's error message (exit 1)."""
+    try:
+        result = operation()
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
+        raise click.ClickException(details or error.message) from error
+    return result
+
+
 @click.command("create-admin")
 @click.argument("email")
 @click.password_option("--password", prompt="Password", help="The administrator's password.")
@@ -74,13 +87,7 @@ def create_admin(email: str, password: str) -> None:
     """Create a platform operator account."""
     from .services.accounts import create_admin as create
 
-    try:
-        user = create(email, password)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
-        raise click.ClickException(details or error.message) from error
+    user = committed(lambda: create(email, password))
     click.echo(f"Administrator {user.email} created.")
 
 
@@ -96,57 +103,8 @@ def set_password(email: str, password: str) -> None:
     """Give any account a new password; its sessions and API tokens end (the demo accounts' way back)."""
     from .services.accounts import set_password as set_it
 
-    try:
-        user = set_it(email, password)
-        db.session.commit()
-    except DomainError as error:
-        db.session.rollback()
-        details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
-        raise click.ClickException(details or error.message) from error
+    user = committed(lambda: set_it(email, password))
     click.echo(f"Password of {user.email} set; its sessions and API tokens have ended.")
-
-
-@click.group("mail")
-def mail_group() -> None:
-    """Outgoing e-mail."""
-
-
-@mail_group.command("send")
-def mail_send() -> None:
-    """Mail new notifications and deliver every message that is due, retries included (cron-safe)."""
-    from .mail import mail_notifications, send_due
-
-    queued = mail_notifications()
-    sent = send_due(limit=10_000)
-    click.echo(f"{queued} notifications mailed, {sent} messages sent.")
-
-
-@mail_group.command("digest")
-def mail_digest() -> None:
-    """Write each person's daily digest of the notifications they get that way, then send (daily)."""
-    from .mail import send_digests, send_due
-
-    written = send_digests()
-    sent = send_due(limit=10_000)
-    click.echo(f"{written} digests written, {sent} messages sent.")
-
-
-@click.command("worker")
-@click.option("--burst", is_flag=True, help="Stop when the queue is empty (tests, one-off runs).")
-def worker(burst: bool) -> None:
-    """Run queued jobs from Redis (REDIS_URL): e-mail, alert checks; retries them with backoff."""
-    from flask import current_app
-    from redis import Redis
-    from rq import SimpleWorker
-
-    from .jobs import queue_name
-
-    url = current_app.config.get("REDIS_URL")
-    if not url:
-        raise click.ClickException("REDIS_URL is not set: without Redis the jobs run inside the web workers.")
-    # SimpleWorker runs each job in this process, inside this app context (no fork: a forked child
-    # would inherit the parent's database connections).
-    SimpleWorker([queue_name()], connection=Redis.from_url(url)).work(burst=burst, with_scheduler=True)
 
 
 @click.group("alerts")
