@@ -45,8 +45,10 @@ def seed(password: str | None, synthetic: int, if_empty: bool) -> None:
     if if_empty and not database_is_empty():
         click.echo("Database already has accounts; demo data not loaded (run `flask seed` to top it up).")
         return
+    from .mail import unmailed
+
     try:
-        with audit.suppressed():  # loading the demo data is nobody's action: the log starts empty
+        with audit.suppressed(), unmailed():  # the demo data is nobody's action, and nobody's mail
             report = load_demo(password, index=current_app.extensions["match_index"],
                                secret=current_app.config["AGREEMENT_SECRET"])
             db.session.commit()
@@ -56,7 +58,7 @@ def seed(password: str | None, synthetic: int, if_empty: bool) -> None:
     click.echo(report.describe())
     if synthetic:
         started = time.monotonic()
-        with audit.suppressed():
+        with audit.suppressed(), unmailed():
             added = load_synthetic(synthetic, progress=True, response_days=current_app.config["PAIRING_RESPONSE_DAYS"])
         click.echo(f"Synthetic data: {added} demands and {added} results added, with pairings "
                    f"({time.monotonic() - started:.0f} s).")

@@ -10,6 +10,8 @@ embedded default works with no mail server. Loading the demo data sends nothing.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 import smtplib
 import ssl
 from datetime import timedelta, timezone
@@ -235,6 +237,17 @@ def _deliver(row: OutboundEmail) -> int:
         row.body = ""  # the one-time link is the recipient's alone
     db.session.commit()
     return 1
+
+
+@contextmanager
+def unmailed() -> Iterator[None]:
+    """Notifications written inside are never mailed, now or in a digest (the demo data is nobody's
+    news): they are marked as dealt with when the block ends."""
+    first = db.session.scalar(sa.select(sa.func.max(Notification.id))) or 0
+    yield
+    db.session.execute(sa.update(Notification).where(Notification.id > first, Notification.emailed_at.is_(None))
+                       .values(emailed_at=Notification.created_at))
+    db.session.commit()
 
 
 # --- wiring ------------------------------------------------------------------------------------

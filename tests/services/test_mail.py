@@ -105,6 +105,9 @@ def test_demo_data_sends_no_mail(client, mailbox):
     runner = client.application.test_cli_runner()
     assert runner.invoke(args=["seed", "--password", "seeded-pass-12"]).exit_code == 0
     jobs.run_ready()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Notification)) > 0
+    assert mail_notifications() == 0 and send_digests() == 0  # not later either, nor in a digest
+    send_due()
     assert mailbox.messages == [] and rows() == []
 
 
