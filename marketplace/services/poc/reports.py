@@ -22,6 +22,7 @@ from ..listings import clean_choice, clean_text, clean_trl
 from .parties import engagement_members, get_engagement, require_party
 
 SUMMARY_MAX = 10_000
+COMMENT_MAX = 2000  # a returned report's comment, as a milestone's (the contract's CommentInput)
 ACCEPTED_BY = {Party.ENTERPRISE: ValidationReport.enterprise_accepted_by_id,
                Party.INSTITUTION: ValidationReport.institution_accepted_by_id}
 
@@ -126,8 +127,8 @@ def return_report(actor: User, engagement_id: int, comment) -> ValidationReport:
     errors = FieldErrors()
     if not note:
         errors.add("comment", "请说明退回的原因。")
-    elif len(raw) > SUMMARY_MAX:  # as sent: the contract's maxLength counts the spaces around it too
-        errors.add("comment", f"最多 {SUMMARY_MAX:,} 个字符。")
+    elif len(raw) > COMMENT_MAX:  # as sent: the contract's maxLength counts the spaces around it too
+        errors.add("comment", f"最多 {COMMENT_MAX:,} 个字符。")
     errors.raise_if_any()
     report.status, report.return_comment = ReportStatus.RETURNED, note
     report.enterprise_accepted_by_id = report.institution_accepted_by_id = None

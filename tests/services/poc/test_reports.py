@@ -83,6 +83,9 @@ def test_sent_back_with_a_comment_then_filed_again(delivered):
     reports.accept_report(world.enterprise, engagement.id)
     with pytest.raises(ValidationFailed):
         reports.return_report(world.researcher, engagement.id, "")
+    with pytest.raises(ValidationFailed) as too_long:  # the contract's maxLength, spaces included
+        reports.return_report(world.researcher, engagement.id, "\u00a0" + "样" * reports.COMMENT_MAX)
+    assert "comment" in too_long.value.fields
     report = reports.return_report(world.researcher, engagement.id, "市场结论需补充访谈样本量。")
     db.session.commit()
     assert report.status is ReportStatus.RETURNED and report.enterprise_accepted_by_id is None
