@@ -147,6 +147,27 @@ def push_later(name: str, delay: timedelta) -> None:
         log.warning("jobs: Redis unavailable, %s will wait for the next run", name)
 
 
+def failed_jobs(limit: int = 20) -> dict | None:
+    """RQ's failed jobs (Redis mode only): how many, and the latest with their error's last line."""
+    if mode() != "redis":
+        return None
+    try:
+        from rq.job import Job
+        from rq.registry import FailedJobRegistry
+
+        queue = _redis_queue()
+        registry = FailedJobRegistry(queue=queue)
+        ids = registry.get_job_ids(0, limit - 1)
+        found = [job for job in Job.fetch_many(ids, connection=queue.connection) if job is not None]
+        return {"count": registry.count, "items": [
+            {"id": job.id, "name": (job.args or ["?"])[0], "ended_at": job.ended_at,
+             "error": ((job.latest_result().exc_string if job.latest_result() else "") or "").strip().splitlines()[-1:]}
+            for job in found]}
+    except Exception as error:  # noqa: BLE001 - Redis down: say so on the page
+        log.warning("jobs: Redis unavailable, failed jobs not read (%s)", error)
+        return {"count": None, "items": [], "error": "Redis 无法连接，无法读取任务队列。"}
+
+
 def perform(name: str) -> None:
     """The RQ entry point (in ``flask worker``, inside the app context): run the job and dispatch
     what it asked for; an exception reaches RQ, which retries and finally keeps it as failed."""

@@ -13,27 +13,6 @@ from . import page_args, run_action
 bp = Blueprint("admin_mail", __name__, url_prefix="/admin/mail")
 
 
-def failed_jobs(limit: int = 20) -> dict | None:
-    """RQ's failed jobs (Redis mode only): how many, and the latest with their error's last line."""
-    if jobs.mode() != "redis":
-        return None
-    try:
-        from rq.job import Job
-        from rq.registry import FailedJobRegistry
-
-        queue = jobs._redis_queue()
-        registry = FailedJobRegistry(queue=queue)
-        ids = registry.get_job_ids(0, limit - 1)
-        found = [job for job in Job.fetch_many(ids, connection=queue.connection) if job is not None]
-        return {"count": registry.count, "items": [
-            {"id": job.id, "name": (job.args or ["?"])[0], "ended_at": job.ended_at,
-             "error": ((job.latest_result().exc_string if job.latest_result() else "") or "").strip().splitlines()[-1:]}
-            for job in found]}
-    except Exception as error:  # noqa: BLE001 - Redis down: say so on the page
-        current_app.logger.warning("mail page: Redis unavailable (%s)", error)
-        return {"count": None, "items": [], "error": "Redis 无法连接，无法读取任务队列。"}
-
-
 @bp.get("/")
 @role_required(Role.ADMIN)
 def index():
@@ -42,7 +21,7 @@ def index():
     page = outbound_mail.list_mail(actor(), status, *page_args(request.args))
     return render_template("admin/mail.html", page=page, status=status, counts=outbound_mail.counts(actor()),
                            retrying=outbound_mail.retrying(actor()), statuses=MailStatus, mode=jobs.mode(),
-                           server=current_app.config.get("MAIL_SERVER"), failed_jobs=failed_jobs())
+                           server=current_app.config.get("MAIL_SERVER"), failed_jobs=jobs.failed_jobs())
 
 
 @bp.post("/<int:mail_id>/retry")

@@ -250,6 +250,7 @@ def test_with_redis_the_request_queues_and_a_worker_sends(client, pair, mailbox,
         assert done.exit_code == 0, done.output
         assert [m["To"] for m in mailbox.messages] == [to_address]
         assert queue.count == 0
+        assert jobs.failed_jobs() == {"count": 0, "items": []}  # what the console's mail page lists
     finally:
         queue.empty()
         queue.delete(delete_jobs=True)
